@@ -1,0 +1,69 @@
+#include "cli_options.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace telepane::app {
+namespace {
+po::options_description options(CliOptions& o) {
+  po::options_description d("Options");
+  d.add_options()
+      ("help,h", po::bool_switch(&o.help), "show this help")
+      ("version", po::bool_switch(&o.version), "print the version")
+      ("config,c", po::value(&o.config_files)->composing(), "read this YAML config file after the system and user ones (repeatable)")
+      ("set,s", po::value(&o.overrides)->composing(), "override one setting, e.g. --set log.level=debug (repeatable; applied last)")
+      ("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)")
+      ("dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)")
+      ("id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
+  return d;
+}
+}  // namespace
+
+CliOptions parse_cli(int argc, const char* const* argv) {
+  CliOptions o;
+  auto desc = options(o);
+  po::options_description all;
+  all.add(desc).add_options()("words", po::value(&o.words));
+  po::positional_options_description pos;
+  pos.add("words", -1);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return o;
+}
+
+std::string help_text() {
+  CliOptions scratch;
+  std::string text =
+      "Usage: telepane [OPTIONS] COMMAND [ARGS]\n"
+      "\n"
+      "Telepane, a self-hosted remote desktop: this is the peer.\n"
+      "\n"
+      "Commands:\n"
+      "  plugins list              every plugin found: id, version, kinds, state, error\n"
+      "  plugins info ID           one plugin: file, features, dependencies, settings with defaults\n"
+      "  config check [FILE]       validate the config layers (and FILE); exit 2 on any problem\n"
+      "  config reference          every setting of the core and the installed plugins, as markdown\n"
+      "  plugin new NAME --kind KIND [--dir DIR] [--id ID]\n"
+      "                            create a plugin project that builds against the installed SDK\n"
+      "\n"
+      "Config layers, later wins: built-in defaults < /etc/telepane/peer.yaml and peer.d/*.yaml\n"
+      "< ~/.config/telepane/peer.yaml < --config FILE < --set key=value.\n"
+      "\n";
+  std::ostringstream os;
+  os << options(scratch);
+  text += os.str();
+  text +=
+      "\n"
+      "Exit status: 0 on success, 1 when a command fails, 2 on a usage or config error.\n";
+  return text;
+}
+
+}  // namespace telepane::app

@@ -1,0 +1,32 @@
+// The command line: global options, the command and its arguments, parsed once for every command.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace telepane::app {
+
+// A usage error: exit 2 with this one line.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CliOptions {
+  bool help = false;
+  bool version = false;
+  std::vector<std::string> config_files;  // --config
+  std::vector<std::string> overrides;     // --set
+  std::vector<std::string> words;         // the command and its positional arguments
+  // Options of `plugin new`.
+  std::string kind;
+  std::string dir;
+  std::string id;
+};
+
+// Throws UsageError on an unknown option or a missing value.
+CliOptions parse_cli(int argc, const char* const* argv);
+std::string help_text();
+
+}  // namespace telepane::app

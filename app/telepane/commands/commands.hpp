@@ -1,0 +1,22 @@
+// The telepane commands. Each returns the process exit code: 0 ok, 1 failed, 2 usage or config error.
+#pragma once
+
+#include "cli_options.hpp"
+
+#include <telepane/core/log/logger.hpp>
+#include <telepane/core/runtime/runtime.hpp>
+
+namespace telepane::app {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// Reads the config layers for `opts` and discovers plugins; prints every config problem and returns false on any.
+bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files = {});
+
+int plugins_command(const CliOptions& opts, core::Logger& logger);
+int config_command(const CliOptions& opts, core::Logger& logger);
+int plugin_new_command(const CliOptions& opts);
+
+}  // namespace telepane::app

@@ -1,0 +1,41 @@
+// telepane: the peer. Thin: parses the command line and hands each command to the core.
+#include "cli_options.hpp"
+#include "commands/commands.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+namespace {
+int usage(const std::string& message) {
+  std::cerr << "telepane: " << message << " (see telepane --help)\n";
+  return telepane::app::kExitUsage;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace telepane::app;
+  try {
+    CliOptions opts = parse_cli(argc, argv);
+    if (opts.help) {
+      std::cout << help_text();
+      return kExitOk;
+    }
+    if (opts.version) {
+      std::cout << "telepane " << TELEPANE_VERSION << " (plugin ABI " << TP_ABI_MAJOR << "." << TP_ABI_MINOR << ")\n";
+      return kExitOk;
+    }
+    if (opts.words.empty()) return usage("no command given");
+    telepane::core::Logger logger;
+    const std::string& command = opts.words[0];
+    if (command == "plugins") return plugins_command(opts, logger);
+    if (command == "config") return config_command(opts, logger);
+    if (command == "plugin") return plugin_new_command(opts);
+    return usage("unknown command '" + command + "'");
+  } catch (const UsageError& e) {
+    return usage(e.what());
+  } catch (const std::exception& e) {
+    std::cerr << "telepane: " << e.what() << "\n";
+    return kExitFailed;
+  }
+}

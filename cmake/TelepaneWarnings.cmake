@@ -1,0 +1,5 @@
+# Warnings for everything we compile ourselves (not for third-party code), as an interface target.
+add_library(telepane_warnings INTERFACE)
+target_compile_options(telepane_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wnull-dereference -Wformat=2
+  -Wimplicit-fallthrough $<$<BOOL:${TELEPANE_WERROR}>:-Werror>)

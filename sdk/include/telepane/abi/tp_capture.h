@@ -1,0 +1,47 @@
+/* Telepane plugin ABI: screen capture (kind TP_KIND_CAPTURE). */
+#ifndef TELEPANE_ABI_TP_CAPTURE_H
+#define TELEPANE_ABI_TP_CAPTURE_H
+
+#include "tp_host.h"
+#include "tp_media.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tp_capture tp_capture; /* opaque, plugin-owned */
+
+/* What to capture. Zero width/height means the display's own size. */
+typedef struct tp_capture_params {
+  uint32_t struct_size;
+  uint32_t display; /* index into the plugin's displays, 0 = primary */
+  uint32_t width;
+  uint32_t height;
+  uint32_t max_fps; /* 0 = no cap; grab() may then return as fast as content changes */
+} tp_capture_params;
+
+typedef struct tp_capture_vtbl {
+  uint32_t struct_size;
+
+  /* Grabs one real frame with default params and throws it away, to prove this machine can capture (an X server
+   * is reachable, an extension exists). [main thread, at load] */
+  tp_status (*probe)(const tp_host* host, tp_error* err);
+
+  /* Opens a capture. On TP_OK *out is a new object the caller destroys with destroy(). [control thread] */
+  tp_status (*create)(const tp_host* host, const tp_capture_params* params, tp_capture** out, tp_error* err);
+
+  /* Waits up to timeout_us for the screen to change and fills *frame (struct_size set by the caller). Returns
+   * TP_ERR_AGAIN when nothing changed within the timeout: an unchanged screen yields no frames. The frame's
+   * pixels and damage stay valid until the next grab() or destroy() of this object.
+   * [capture thread] one thread at a time per object. */
+  tp_status (*grab)(tp_capture* capture, int64_t timeout_us, tp_frame* frame, tp_error* err);
+
+  /* [control thread] after the capture thread stopped calling grab(). */
+  void (*destroy)(tp_capture* capture);
+} tp_capture_vtbl;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,53 @@
+/* Telepane plugin ABI: transports (TP_KIND_TRANSPORT) carry a session's sealed bytes between two peers.
+ * A transport never sees plaintext: the session engine seals every message before send(). */
+#ifndef TELEPANE_ABI_TP_TRANSPORT_H
+#define TELEPANE_ABI_TP_TRANSPORT_H
+
+#include "tp_host.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tp_link tp_link;         /* opaque, plugin-owned: one connection */
+typedef struct tp_listener tp_listener; /* opaque, plugin-owned: accepts connections */
+
+#define TP_TRANSPORT_STREAM 0x1u   /* ordered bytes; the engine frames messages itself */
+#define TP_TRANSPORT_DATAGRAM 0x2u /* one engine message per datagram, may be lost or reordered */
+
+/* What a link reports. Every callback runs on the host's io thread, never concurrently for one link, and must not
+ * block. `data` is borrowed for the call. After on_closed no callback of this link runs again. */
+typedef struct tp_link_events {
+  uint32_t struct_size;
+  void* user;
+  void (*on_data)(void* user, tp_bytes data);
+  void (*on_closed)(void* user, tp_status why, const char* reason);
+} tp_link_events;
+
+typedef struct tp_transport_vtbl {
+  uint32_t struct_size;
+  uint32_t flags; /* TP_TRANSPORT_* */
+  /* Starts connecting to `address` (the transport's own syntax, e.g. "host:port"). *out is valid at once;
+   * `events` (copied) report data and closure. [control thread] */
+  tp_status (*connect)(const tp_host* host, const char* address, const tp_link_events* events, tp_link** out,
+                       tp_error* err);
+  /* Listens on `address`; each accepted link is handed to on_accept(user, link), which must set its events with
+   * set_events() before returning. [control thread]; on_accept runs on the io thread. */
+  tp_status (*listen)(const tp_host* host, const char* address, void* user,
+                      void (*on_accept)(void* user, tp_link* link), tp_listener** out, tp_error* err);
+  /* [io thread, inside on_accept] */
+  tp_status (*set_events)(tp_link* link, const tp_link_events* events);
+  /* Queues bytes for sending; copies them. Returns TP_ERR_AGAIN when the link's send buffer is full (the engine
+   * then drops stale media rather than queueing it). [any thread] */
+  tp_status (*send)(tp_link* link, tp_bytes data, tp_error* err);
+  /* Closes and frees the link; on_closed is not called for a close the owner asked for. [control thread] */
+  void (*close_link)(tp_link* link);
+  /* [control thread] */
+  void (*close_listener)(tp_listener* listener);
+} tp_transport_vtbl;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
