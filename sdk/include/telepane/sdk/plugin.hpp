@@ -17,7 +17,6 @@
 #include <telepane/sdk/codec.hpp>
 #include <telepane/sdk/host.hpp>
 
-#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,7 +52,7 @@ class PluginDef {
   }
   // Any kind, with a vtable the caller built (for kinds without a C++ adapter yet).
   PluginDef& feature(tp_kind kind, const std::string& name, int32_t rank, const void* vtable) {
-    features_.push_back({sizeof(tp_feature), kind, keep(name), rank, vtable});
+    feature_specs_.push_back({kind, name, rank, vtable});
     return *this;
   }
   template <class T>
@@ -78,8 +77,14 @@ class PluginDef {
     return *this;
   }
 
-  // Used by TP_DECLARE_PLUGIN. Pointers in the result point into this object.
+  // Used by TP_DECLARE_PLUGIN. Pointers in the result point into this object, so it is built only here, on the
+  // definition's final (static) instance: a PluginDef may be copied or moved freely before that.
   const tp_plugin_desc* describe(tp_status (*load)(const tp_host*, tp_error*), void (*unload)(const tp_host*)) {
+    dependencies_.clear();
+    for (auto& d : dependency_specs_)
+      dependencies_.push_back({sizeof(tp_dependency), d.kind, d.id.c_str(), d.min, d.max_exclusive});
+    features_.clear();
+    for (auto& f : feature_specs_) features_.push_back({sizeof(tp_feature), f.kind, f.name.c_str(), f.rank, f.vtable});
     desc_ = tp_plugin_desc{};
     desc_.struct_size = sizeof(tp_plugin_desc);
     desc_.abi_major = TP_ABI_MAJOR;
@@ -110,19 +115,31 @@ class PluginDef {
 
  private:
   PluginDef& dependency(tp_dependency_kind kind, const std::string& id, tp_version min, tp_version max) {
-    dependencies_.push_back({sizeof(tp_dependency), kind, keep(id), min, max});
+    dependency_specs_.push_back({kind, id, min, max});
     return *this;
   }
-  // Strings referenced from C structs need stable addresses: a deque never moves its elements on push_back.
-  const char* keep(const std::string& s) { return strings_.emplace_back(s).c_str(); }
+
+  struct FeatureSpec {
+    tp_kind kind;
+    std::string name;
+    int32_t rank;
+    const void* vtable;
+  };
+  struct DependencySpec {
+    tp_dependency_kind kind;
+    std::string id;
+    tp_version min;
+    tp_version max_exclusive;
+  };
 
   std::string id_;
   tp_version version_;
   std::string description_;
   std::string schema_;
   uint32_t flags_ = 0;
-  std::deque<std::string> strings_;
-  std::vector<tp_dependency> dependencies_;
+  std::vector<FeatureSpec> feature_specs_;
+  std::vector<DependencySpec> dependency_specs_;
+  std::vector<tp_dependency> dependencies_;  // built by describe() from the specs
   std::vector<tp_feature> features_;
   LoadFn on_load_ = nullptr;
   UnloadFn on_unload_ = nullptr;
