@@ -226,7 +226,9 @@ Value Schema::apply(const Value* value, const std::string& path, const Origin& p
         return v;
       }
       Value out = Value::map(v.origin());
-      for (auto& [key, item] : v.entries()) {
+      for (auto& entry : v.entries()) {
+        const std::string& key = entry.first;  // a plain reference: lambdas may capture it (a binding may not)
+        const Value& item = entry.second;
         auto it = std::find_if(properties_.begin(), properties_.end(), [&](auto& p) { return p.name == key; });
         if (it != properties_.end() || additional_) {
           if (it == properties_.end()) out.set(key, item);
