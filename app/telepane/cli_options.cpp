@@ -54,8 +54,8 @@ std::string help_text() {
       "  plugin new NAME --kind KIND [--dir DIR] [--id ID]\n"
       "                            create a plugin project that builds against the installed SDK\n"
       "\n"
-      "Config layers, later wins: built-in defaults < /etc/telepane/peer.yaml and peer.d/*.yaml\n"
-      "< ~/.config/telepane/peer.yaml < --config FILE < --set key=value.\n"
+      "Config layers, later wins: built-in defaults < " TELEPANE_SYSCONFDIR_DEFAULT "/peer.yaml and peer.d/*.yaml\n"
+      "(or $TELEPANE_SYSCONFDIR) < ~/.config/telepane/peer.yaml < --config FILE < --set key=value.\n"
       "\n";
   std::ostringstream os;
   os << options(scratch);

@@ -10,7 +10,7 @@ namespace plugins = core::plugins;
 
 bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files) {
   core::RuntimeOptions ro;
-  ro.sources = core::config::default_sources("peer");
+  ro.sources = core::config::default_sources("peer", TELEPANE_SYSCONFDIR_DEFAULT);
   ro.sources.files = opts.config_files;
   ro.sources.files.insert(ro.sources.files.end(), extra_files.begin(), extra_files.end());
   ro.sources.overrides = opts.overrides;

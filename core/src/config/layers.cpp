@@ -25,10 +25,10 @@ std::vector<std::string> split_dots(const std::string& s) {
 }
 }  // namespace
 
-Sources default_sources(const std::string& name) {
+Sources default_sources(const std::string& name, const std::string& system_dir) {
   Sources s;
   s.name = name;
-  s.system_dir = env_or("TELEPANE_SYSCONFDIR", "/etc/telepane");
+  s.system_dir = env_or("TELEPANE_SYSCONFDIR", system_dir);
   const std::string home = env_or("HOME", "");
   const std::string config_home = env_or("XDG_CONFIG_HOME", home.empty() ? std::string() : home + "/.config");
   if (!config_home.empty()) s.user_file = config_home + "/telepane/" + name + ".yaml";

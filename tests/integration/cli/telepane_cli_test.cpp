@@ -134,6 +134,11 @@ TEST_CASE("config mistakes are reported with file:line:col and exit 2") {
     CHECK(r.exit_code == 2);
     CHECK(r.err == "telepane: /nonexistent/x.yaml: no such config file\n");
   }
+  SECTION("the shipped default config passes") {
+    auto r = cli.run({"config", "check", TELEPANE_SOURCE_DIR "/config/peer.yaml"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+  }
   SECTION("a good file passes") {
     const auto f = cli.home.write("c.yaml", "log: {level: warn}\norg.telepane.capture.testpattern: {fps: 60}\n");
     auto r = cli.run({"config", "check", f.string()});

@@ -21,8 +21,9 @@ struct Sources {
   std::vector<std::string> overrides;
 };
 
-// System dir from $TELEPANE_SYSCONFDIR or /etc/telepane; user file from $XDG_CONFIG_HOME or ~/.config.
-Sources default_sources(const std::string& name);
+// System dir from $TELEPANE_SYSCONFDIR or `system_dir` (the installation's, e.g. /etc/telepane); user file from
+// $XDG_CONFIG_HOME or ~/.config.
+Sources default_sources(const std::string& name, const std::string& system_dir);
 
 class Layers {
  public:
