@@ -10,14 +10,15 @@ namespace telepane::app {
 namespace {
 po::options_description options(CliOptions& o) {
   po::options_description d("Options");
-  d.add_options()
-      ("help,h", po::bool_switch(&o.help), "show this help")
-      ("version", po::bool_switch(&o.version), "print the version")
-      ("config,c", po::value(&o.config_files)->composing(), "read this YAML config file after the system and user ones (repeatable)")
-      ("set,s", po::value(&o.overrides)->composing(), "override one setting, e.g. --set log.level=debug (repeatable; applied last)")
-      ("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)")
-      ("dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)")
-      ("id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
+  d.add_options()("help,h", po::bool_switch(&o.help), "show this help")("version", po::bool_switch(&o.version),
+                                                                        "print the version")(
+      "config,c", po::value(&o.config_files)->composing(),
+      "read this YAML config file after the system and user ones (repeatable)")(
+      "set,s", po::value(&o.overrides)->composing(),
+      "override one setting, e.g. --set log.level=debug (repeatable; applied last)")(
+      "kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)")(
+      "dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)")(
+      "id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
   return d;
 }
 }  // namespace
@@ -54,7 +55,8 @@ std::string help_text() {
       "  plugin new NAME --kind KIND [--dir DIR] [--id ID]\n"
       "                            create a plugin project that builds against the installed SDK\n"
       "\n"
-      "Config layers, later wins: built-in defaults < " TELEPANE_SYSCONFDIR_DEFAULT "/peer.yaml and peer.d/*.yaml\n"
+      "Config layers, later wins: built-in defaults < " TELEPANE_SYSCONFDIR_DEFAULT
+      "/peer.yaml and peer.d/*.yaml\n"
       "(or $TELEPANE_SYSCONFDIR) < ~/.config/telepane/peer.yaml < --config FILE < --set key=value.\n"
       "\n";
   std::ostringstream os;

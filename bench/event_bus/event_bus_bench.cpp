@@ -124,8 +124,8 @@ int main(int argc, char** argv) {
   auto bus_setup = [&](std::function<void(const std::string&)> fn) {
     auto pool = std::make_shared<ThreadPool>(1);
     auto bus = std::make_shared<EventBus>(logger);
-    auto sub = std::make_shared<Subscription>(
-        bus->subscribe("bench.topic", *pool, [fn](const Event& e) { fn(e.payload); }, 1u << 24));
+    auto sub = std::make_shared<Subscription>(bus->subscribe(
+        "bench.topic", *pool, [fn](const Event& e) { fn(e.payload); }, 1u << 24));
     return [pool, bus, sub](std::string_view payload) { bus->publish("bench.topic", payload); };
   };
   auto queue_setup = [](std::function<void(const std::string&)> fn) {

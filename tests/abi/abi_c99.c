@@ -1,4 +1,5 @@
 /* Every ABI header compiles as strict C99 on its own and all together: a plugin may be written in C. */
+#include <telepane/abi/telepane.h>
 #include <telepane/abi/tp_auth.h>
 #include <telepane/abi/tp_capture.h>
 #include <telepane/abi/tp_codec.h>
@@ -11,7 +12,6 @@
 #include <telepane/abi/tp_service.h>
 #include <telepane/abi/tp_transport.h>
 #include <telepane/abi/tp_types.h>
-#include <telepane/abi/telepane.h>
 
 int main(void) {
   tp_plugin_desc desc = {0};

@@ -34,7 +34,8 @@ static_assert(offsetof(tp_host, post) == 16 + 8 * 10);
 static_assert(sizeof(tp_host) == 104);
 
 static_assert(sizeof(tp_rect) == 16);
-static_assert(offsetof(tp_frame, planes) == 16 && offsetof(tp_frame, strides) == 40 && offsetof(tp_frame, pts_us) == 56);
+static_assert(offsetof(tp_frame, planes) == 16 && offsetof(tp_frame, strides) == 40 &&
+              offsetof(tp_frame, pts_us) == 56);
 static_assert(offsetof(tp_frame, damage) == 72 && sizeof(tp_frame) == 88);
 static_assert(offsetof(tp_packet, data) == 8 && offsetof(tp_packet, keyframe) == 40 && sizeof(tp_packet) == 56);
 static_assert(sizeof(tp_video_params) == 24 && sizeof(tp_capture_params) == 20);

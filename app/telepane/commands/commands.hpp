@@ -13,7 +13,9 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
 // Reads the config layers for `opts` and discovers plugins; prints every config problem and returns false on any.
-bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files = {});
+// `quiet_loader`: the command shows plugin problems itself, so the loader logs only errors.
+bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files = {},
+                       bool quiet_loader = false);
 
 int plugins_command(const CliOptions& opts, core::Logger& logger);
 int config_command(const CliOptions& opts, core::Logger& logger);

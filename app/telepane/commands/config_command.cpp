@@ -26,12 +26,12 @@ int reference(core::Runtime& rt) {
 int config_command(const CliOptions& opts, core::Logger& logger) {
   const auto& w = opts.words;
   if (w.size() >= 2 && w[1] == "reference" && w.size() == 2) {
-    logger.set_level(core::LogLevel::Error);
     core::Runtime rt(logger);
-    if (!configure_runtime(rt, opts)) return kExitUsage;
+    if (!configure_runtime(rt, opts, {}, /*quiet_loader=*/true)) return kExitUsage;
     return reference(rt);
   }
-  if (w.size() < 2 || w[1] != "check" || w.size() > 3) throw UsageError("expected 'config check [FILE]' or 'config reference'");
+  if (w.size() < 2 || w[1] != "check" || w.size() > 3)
+    throw UsageError("expected 'config check [FILE]' or 'config reference'");
   std::vector<std::string> extra;
   if (w.size() == 3) extra.push_back(w[2]);
   core::Runtime rt(logger);

@@ -8,13 +8,15 @@
 namespace telepane::app {
 namespace plugins = core::plugins;
 
-bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files) {
+bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std::vector<std::string>& extra_files,
+                       bool quiet_loader) {
   core::RuntimeOptions ro;
   ro.sources = core::config::default_sources("peer", TELEPANE_SYSCONFDIR_DEFAULT);
   ro.sources.files = opts.config_files;
   ro.sources.files.insert(ro.sources.files.end(), extra_files.begin(), extra_files.end());
   ro.sources.overrides = opts.overrides;
   ro.default_plugin_dirs = default_plugin_dirs();
+  if (quiet_loader) ro.log_level = core::LogLevel::Error;
   const auto errors = runtime.configure(ro);
   for (const auto& e : errors) std::cerr << "telepane: " << e << "\n";
   return errors.empty();
@@ -25,8 +27,11 @@ int list(core::Runtime& rt) {
   const auto& recs = rt.plugins().plugins();
   std::size_t w = 2;
   for (auto& r : recs) w = std::max(w, (r->id.empty() ? r->path : r->id).size());
-  std::cout << std::left << std::setw(int(w)) << "ID" << "  " << std::setw(8) << "VERSION" << "  " << std::setw(16)
-            << "KINDS" << "  " << std::setw(9) << "STATE" << "  ERROR\n";
+  std::cout << std::left << std::setw(int(w)) << "ID"
+            << "  " << std::setw(8) << "VERSION"
+            << "  " << std::setw(16) << "KINDS"
+            << "  " << std::setw(9) << "STATE"
+            << "  ERROR\n";
   for (auto& r : recs) {
     std::cout << std::setw(int(w)) << (r->id.empty() ? r->path : r->id) << "  " << std::setw(8)
               << (r->id.empty() ? "-" : plugins::version_string(r->version)) << "  " << std::setw(16) << r->kinds()
@@ -45,7 +50,8 @@ int info(core::Runtime& rt, const std::string& id) {
   std::cout << "id:          " << r->id << "\n"
             << "version:     " << plugins::version_string(r->version) << "\n"
             << "file:        " << r->path << "\n"
-            << "state:       " << plugins::state_name(r->state) << (r->error.empty() ? "" : " (" + r->error + ")") << "\n"
+            << "state:       " << plugins::state_name(r->state) << (r->error.empty() ? "" : " (" + r->error + ")")
+            << "\n"
             << "description: " << (r->description.empty() ? "-" : r->description) << "\n"
             << "features:\n";
   for (auto& f : r->features)
@@ -60,22 +66,20 @@ int info(core::Runtime& rt, const std::string& id) {
   }
   std::string text;
   r->schema->describe(text, r->id, 0);
-  std::cout << "settings (key: type (default) - description):\n" << text
-            << "in effect:   " << rt.plugin_config(r->id).to_json() << "\n";
+  std::cout << "settings (key: type (default) - description):\n"
+            << text << "in effect:   " << rt.plugin_config(r->id).to_json() << "\n";
   return kExitOk;
 }
 }  // namespace
 
 int plugins_command(const CliOptions& opts, core::Logger& logger) {
   const auto& w = opts.words;
-  if (w.size() < 2 || (w[1] != "list" && w[1] != "info")) throw UsageError("expected 'plugins list' or 'plugins info ID'");
+  if (w.size() < 2 || (w[1] != "list" && w[1] != "info"))
+    throw UsageError("expected 'plugins list' or 'plugins info ID'");
   if (w[1] == "list" && w.size() != 2) throw UsageError("'plugins list' takes no arguments");
   if (w[1] == "info" && w.size() != 3) throw UsageError("expected 'plugins info ID'");
-  // The table shows every load problem; logging them as well would say everything twice.
-  logger.set_level(core::LogLevel::Error);
   core::Runtime rt(logger);
-  if (!configure_runtime(rt, opts)) return kExitUsage;
-  logger.set_level(core::LogLevel::Error);
+  if (!configure_runtime(rt, opts, {}, /*quiet_loader=*/true)) return kExitUsage;  // the table shows each problem
   rt.load_plugins();
   return w[1] == "list" ? list(rt) : info(rt, w[2]);
 }

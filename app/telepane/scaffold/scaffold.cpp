@@ -10,7 +10,9 @@
 namespace telepane::app {
 namespace fs = std::filesystem;
 
-bool scaffold_supports(const std::string& kind) { return kind == "codec" || kind == "capture"; }
+bool scaffold_supports(const std::string& kind) {
+  return kind == "codec" || kind == "capture";
+}
 
 namespace {
 // Replaces the value of `set(<var> ...)` in the template's CMakeLists.txt.
@@ -23,7 +25,8 @@ void set_cmake_var(std::string& text, const std::string& var, const std::string&
 
 void scaffold_plugin(const ScaffoldRequest& r) {
   if (!std::regex_match(r.name, std::regex("[a-z][a-z0-9-]{0,62}")))
-    throw std::invalid_argument("plugin name '" + r.name + "': use lower-case letters, digits and '-', starting with a letter");
+    throw std::invalid_argument("plugin name '" + r.name +
+                                "': use lower-case letters, digits and '-', starting with a letter");
   if (!std::regex_match(r.id, std::regex(R"([a-z0-9-]+(\.[a-z0-9_-]+)+)")))
     throw std::invalid_argument("plugin id '" + r.id + "': expected reverse-DNS like com.example.codec.fast");
   if (!scaffold_supports(r.kind)) throw std::invalid_argument("unsupported kind '" + r.kind + "'");

@@ -31,7 +31,8 @@ struct Sub {
 
   bool matches(std::string_view topic) const {
     if (pattern.size() >= 2 && pattern.compare(pattern.size() - 2, 2, ".*") == 0)
-      return topic.size() >= pattern.size() - 1 && topic.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+      return topic.size() >= pattern.size() - 1 &&
+             topic.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
     return topic == pattern;
   }
 };
@@ -89,9 +90,8 @@ void end(const std::shared_ptr<State>& state, const std::shared_ptr<Sub>& sub) {
   sub->active = false;
   sub->queue.clear();
   // Wait for a callback running on another thread; from inside the callback itself, waiting would deadlock.
-  sub->idle.wait(lock, [&] {
-    return sub->delivering == std::thread::id() || sub->delivering == std::this_thread::get_id();
-  });
+  sub->idle.wait(lock,
+                 [&] { return sub->delivering == std::thread::id() || sub->delivering == std::this_thread::get_id(); });
 }
 }  // namespace
 }  // namespace bus_detail
@@ -105,7 +105,9 @@ Subscription& Subscription::operator=(Subscription&& o) noexcept {
   return *this;
 }
 
-Subscription::~Subscription() { reset(); }
+Subscription::~Subscription() {
+  reset();
+}
 
 void Subscription::reset() {
   if (!sub_) return;

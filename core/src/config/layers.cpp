@@ -70,8 +70,8 @@ void Layers::apply_overrides(const std::vector<std::string>& top_keys, bool all)
   for (auto& o : pending_) {
     const std::string* best = nullptr;
     for (auto& k : top_keys) {
-      const bool match = o.path == k || (o.path.size() > k.size() && o.path.compare(0, k.size(), k) == 0 &&
-                                         o.path[k.size()] == '.');
+      const bool match =
+          o.path == k || (o.path.size() > k.size() && o.path.compare(0, k.size(), k) == 0 && o.path[k.size()] == '.');
       if (match && (best == nullptr || k.size() > best->size())) best = &k;
     }
     if (best == nullptr && !all) {

@@ -10,10 +10,13 @@ namespace telepane::core::config {
 namespace {
 
 const std::set<std::string>& known_keywords() {
-  static const std::set<std::string> k = {
-      "$schema",  "$id",      "title",     "description", "type",      "default",   "properties",
-      "required", "additionalProperties",  "items",       "enum",      "minimum",   "maximum",
-      "minLength", "maxLength", "minItems", "maxItems",   "pattern",   "examples"};
+  static const std::set<std::string> k = {"$schema",     "$id",       "title",
+                                          "description", "type",      "default",
+                                          "properties",  "required",  "additionalProperties",
+                                          "items",       "enum",      "minimum",
+                                          "maximum",     "minLength", "maxLength",
+                                          "minItems",    "maxItems",  "pattern",
+                                          "examples"};
   return k;
 }
 
@@ -47,7 +50,9 @@ std::size_t distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
 
 double number_of(const Value& v, const char* keyword) {
   auto d = v.as_double();
@@ -83,8 +88,7 @@ Schema Schema::from_value(const Value& v) {
   if (!v.is_map()) throw ConfigError(v.origin(), "a schema must be an object");
   Schema s;
   for (auto& [key, val] : v.entries()) {
-    if (!known_keywords().count(key))
-      throw ConfigError(val.origin(), "unsupported schema keyword '" + key + "'");
+    if (!known_keywords().count(key)) throw ConfigError(val.origin(), "unsupported schema keyword '" + key + "'");
   }
   if (const Value* t = v.find("type")) {
     auto type = t->is_scalar() ? type_from(t->text()) : std::nullopt;
@@ -128,7 +132,8 @@ Schema Schema::from_value(const Value& v) {
   if (s.default_) {
     std::vector<std::string> errors;
     s.apply(&*s.default_, "default", Origin{}, errors);
-    if (!errors.empty()) throw ConfigError(v.find("default")->origin(), "the default does not fit the schema: " + errors[0]);
+    if (!errors.empty())
+      throw ConfigError(v.find("default")->origin(), "the default does not fit the schema: " + errors[0]);
   }
   return s;
 }
@@ -243,8 +248,8 @@ Value Schema::apply(const Value* value, const std::string& path, const Origin& p
             hint = " (did you mean '" + p.name + "'?)";
           }
         }
-        errors.push_back((item.origin().str().empty() ? std::string() : item.origin().str() + ": ") +
-                         "unknown key '" + join(path, key) + "'" + hint);
+        errors.push_back((item.origin().str().empty() ? std::string() : item.origin().str() + ": ") + "unknown key '" +
+                         join(path, key) + "'" + hint);
       }
       for (auto& p : properties_) {
         Value applied = p.schema.apply(v.find(p.name), join(path, p.name), v.origin(), errors);

@@ -25,8 +25,8 @@ const char* state_name(PluginState s) {
 }
 
 namespace {
-constexpr const char* kKindNames[] = {"invalid",   "capture", "encoder", "decoder",  "transport",
-                                      "crypto",    "auth",    "service", "frontend", "registry"};
+constexpr const char* kKindNames[] = {"invalid", "capture", "encoder", "decoder",  "transport",
+                                      "crypto",  "auth",    "service", "frontend", "registry"};
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == TP_KIND_COUNT_);
 
 #define TP_END_OF(type, member) (offsetof(type, member) + sizeof(((type*)nullptr)->member))
@@ -72,7 +72,9 @@ bool operator<(const tp_version& a, const tp_version& b) {
   if (a.minor != b.minor) return a.minor < b.minor;
   return a.patch < b.patch;
 }
-bool is_zero(const tp_version& v) { return v.major == 0 && v.minor == 0 && v.patch == 0; }
+bool is_zero(const tp_version& v) {
+  return v.major == 0 && v.minor == 0 && v.patch == 0;
+}
 
 const std::regex& id_pattern() {
   static const std::regex re(R"([a-z0-9-]+(\.[a-z0-9_-]+)+)");
@@ -126,12 +128,12 @@ std::string read_descriptor(const tp_plugin_desc* d, PluginRecord& rec) {
            std::to_string(TP_END_OF(tp_plugin_desc, on_unload));
   const std::string built = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
   const std::string ours = std::to_string(TP_ABI_MAJOR) + "." + std::to_string(TP_ABI_MINOR);
-  if (d->abi_major != TP_ABI_MAJOR)
-    return "ABI major mismatch: built for ABI " + built + ", this host speaks " + ours;
+  if (d->abi_major != TP_ABI_MAJOR) return "ABI major mismatch: built for ABI " + built + ", this host speaks " + ours;
   if (d->abi_minor > TP_ABI_MINOR)
     return "built for a newer ABI: " + built + " (this host speaks " + ours + "); upgrade Telepane";
   if (d->id == nullptr || !std::regex_match(d->id, id_pattern()))
-    return std::string("invalid id '") + (d->id ? d->id : "(null)") + "': expected reverse-DNS like org.example.codec.fast";
+    return std::string("invalid id '") + (d->id ? d->id : "(null)") +
+           "': expected reverse-DNS like org.example.codec.fast";
   rec.id = d->id;
   rec.version = d->version;
   rec.description = d->description ? d->description : "";

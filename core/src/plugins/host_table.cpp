@@ -32,7 +32,9 @@ HostTable::HostTable(HostServices services, std::string plugin_id, config::Value
   table_.post = &HostTable::post;
 }
 
-HostTable::~HostTable() { end_subscriptions(); }
+HostTable::~HostTable() {
+  end_subscriptions();
+}
 
 void HostTable::end_subscriptions() {
   std::map<uint64_t, Subscription> ending;

@@ -1,9 +1,9 @@
 #include <telepane/core/plugins/library.hpp>
 
-#include <boost/dll/shared_library.hpp>
 #include <dlfcn.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <boost/dll/shared_library.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -24,8 +24,7 @@ std::shared_ptr<Library> Library::open(const std::string& path, std::string* err
   auto impl = std::make_unique<Impl>();
   std::error_code ec;
   dlerror();  // clear a stale message so the one we read is about this file
-  impl->lib.load(boost::dll::fs::path(path), ec,
-                 boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
+  impl->lib.load(boost::dll::fs::path(path), ec, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
   if (ec || !impl->lib.is_loaded()) {
     const char* why = dlerror();
     *error = std::string("not a loadable shared library: ") + (why != nullptr ? why : ec.message());

@@ -19,7 +19,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 PluginManager::PluginManager(HostServices services) : services_(services) {}
 
-PluginManager::~PluginManager() { unload_all(); }
+PluginManager::~PluginManager() {
+  unload_all();
+}
 
 void PluginManager::fail(PluginRecord& rec, const std::string& reason) {
   rec.state = PluginState::Failed;

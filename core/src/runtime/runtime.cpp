@@ -52,7 +52,9 @@ const config::Schema& Runtime::core_schema() {
 Runtime::Runtime(Logger& logger)
     : logger_(logger), pool_(2), bus_(logger), manager_(plugins::HostServices{logger, bus_, pool_}) {}
 
-Runtime::~Runtime() { manager_.unload_all(); }
+Runtime::~Runtime() {
+  manager_.unload_all();
+}
 
 std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
   std::vector<std::string> errors;
@@ -72,7 +74,10 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
   const config::Value core = core_schema().apply(&core_part, "", layers.tree().origin(), errors);
   if (!errors.empty()) return errors;
 
-  if (auto level = parse_log_level(core.at_path("log.level")->text())) logger_.set_level(*level);
+  if (options.log_level)
+    logger_.set_level(*options.log_level);
+  else if (auto level = parse_log_level(core.at_path("log.level")->text()))
+    logger_.set_level(*level);
   const config::Value* dirs = core.at_path("plugins.dirs");
   dirs_ = dirs ? strings_of(dirs) : options.default_plugin_dirs;
   manager_.discover(dirs_);

@@ -37,7 +37,8 @@ class Capture final : public telepane::sdk::Capture {
     }
     shown_ = second;
     const uint8_t shade = uint8_t(n_ * 40);
-    for (std::size_t i = 0; i < pixels_.size(); i += 4) pixels_[i] = shade, pixels_[i + 1] = 64, pixels_[i + 2] = 128, pixels_[i + 3] = 255;
+    for (std::size_t i = 0; i < pixels_.size(); i += 4)
+      pixels_[i] = shade, pixels_[i + 1] = 64, pixels_[i + 2] = 128, pixels_[i + 3] = 255;
     damage_ = {0, 0, width_, height_};
     frame.format = TP_PIXEL_FORMAT_BGRA;
     frame.width = width_;

@@ -56,7 +56,8 @@ TEST_CASE("a frame survives encode and decode unchanged") {
   REQUIRE(dec->create(host.table(), &params, &dc, &err) == TP_OK);
   std::vector<uint8_t> pixels;
   tp_frame_sink fsink{&pixels, [](void* u, const tp_frame* f) -> tp_status {
-                        static_cast<std::vector<uint8_t>*>(u)->assign(f->planes[0], f->planes[0] + f->strides[0] * f->height);
+                        static_cast<std::vector<uint8_t>*>(u)->assign(f->planes[0],
+                                                                      f->planes[0] + f->strides[0] * f->height);
                         return TP_OK;
                       }};
   tp_packet p{sizeof(tp_packet), packet.data(), packet.size(), 0, 0, 1, 64, 32};

@@ -45,7 +45,8 @@ void Pattern::fill_background(const tp_rect& r) {
 void Pattern::fill_box(const tp_rect& r) {
   for (uint32_t y = uint32_t(r.y); y < uint32_t(r.y) + r.height; ++y) {
     uint8_t* row = pixels_.data() + std::size_t(y) * width_ * 4;
-    for (uint32_t x = uint32_t(r.x); x < uint32_t(r.x) + r.width; ++x) std::copy(kBox, kBox + 4, row + std::size_t(x) * 4);
+    for (uint32_t x = uint32_t(r.x); x < uint32_t(r.x) + r.width; ++x)
+      std::copy(kBox, kBox + 4, row + std::size_t(x) * 4);
   }
 }
 

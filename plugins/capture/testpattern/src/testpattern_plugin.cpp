@@ -26,7 +26,8 @@ constexpr const char* kSchema = R"({
 class TestPatternCapture final : public telepane::sdk::Capture {
  public:
   TestPatternCapture(Host host, const tp_capture_params& params)
-      : pattern_(pick(params.width, host.config_int("width"), 1280), pick(params.height, host.config_int("height"), 720)),
+      : pattern_(pick(params.width, host.config_int("width"), 1280),
+                 pick(params.height, host.config_int("height"), 720)),
         fps_(pick(params.max_fps, host.config_int("fps"), 30)),
         motion_(host.config_bool("motion").value_or(true)),
         host_(host) {

@@ -44,7 +44,8 @@ TEST_CASE("damage rectangles cover every changed pixel") {
       for (uint32_t y = 0; y < h; ++y)
         for (uint32_t x = 0; x < w; ++x) {
           const std::size_t i = (std::size_t(y) * w + x) * 4;
-          if (std::equal(before.begin() + long(i), before.begin() + long(i) + 4, p.pixels().begin() + long(i))) continue;
+          if (std::equal(before.begin() + long(i), before.begin() + long(i) + 4, p.pixels().begin() + long(i)))
+            continue;
           ++changed;
           INFO("frame " << n << " pixel " << x << "," << y << " at " << w << "x" << h);
           REQUIRE(inside_any(x, y, damage));

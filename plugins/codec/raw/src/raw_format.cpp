@@ -7,7 +7,9 @@ namespace {
 void put32(uint8_t* p, uint32_t v) {
   p[0] = uint8_t(v >> 24), p[1] = uint8_t(v >> 16), p[2] = uint8_t(v >> 8), p[3] = uint8_t(v);
 }
-uint32_t get32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+uint32_t get32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
 }  // namespace
 
 void write_header(uint8_t* out, const Header& h) {
@@ -26,8 +28,7 @@ std::string parse(const uint8_t* data, std::size_t size, Header& out) {
   if (out.width == 0 || out.height == 0 || out.width > kMaxSide || out.height > kMaxSide)
     return "raw packet size " + std::to_string(out.width) + "x" + std::to_string(out.height) + " out of range";
   const std::size_t expected = kHeaderSize + std::size_t(out.width) * out.height * 4;
-  if (size != expected)
-    return "raw packet of " + std::to_string(size) + " bytes, expected " + std::to_string(expected);
+  if (size != expected) return "raw packet of " + std::to_string(size) + " bytes, expected " + std::to_string(expected);
   return {};
 }
 

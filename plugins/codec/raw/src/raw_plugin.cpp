@@ -27,7 +27,8 @@ class RawEncoder final : public telepane::sdk::Encoder {
     buffer_.resize(telepane::raw::kHeaderSize + row * f.height);
     telepane::raw::write_header(buffer_.data(), {f.width, f.height, 1});
     for (uint32_t y = 0; y < f.height; ++y)
-      std::memcpy(buffer_.data() + telepane::raw::kHeaderSize + row * y, f.planes[0] + std::size_t(f.strides[0]) * y, row);
+      std::memcpy(buffer_.data() + telepane::raw::kHeaderSize + row * y, f.planes[0] + std::size_t(f.strides[0]) * y,
+                  row);
     tp_packet p{};
     p.struct_size = sizeof p;
     p.data = buffer_.data();

@@ -12,11 +12,7 @@ extern "C" {
 typedef struct tp_handshake tp_handshake; /* opaque, plugin-owned */
 typedef struct tp_cipher tp_cipher;       /* opaque, plugin-owned: one direction's state; its nonce never resets */
 
-typedef enum tp_handshake_role {
-  TP_ROLE_INVALID = 0,
-  TP_ROLE_INITIATOR = 1,
-  TP_ROLE_RESPONDER = 2
-} tp_handshake_role;
+typedef enum tp_handshake_role { TP_ROLE_INVALID = 0, TP_ROLE_INITIATOR = 1, TP_ROLE_RESPONDER = 2 } tp_handshake_role;
 
 /* Keys are raw bytes (32 for X25519). Borrowed for the duration of create(); the plugin copies what it keeps and
  * wipes its copies when destroyed. */
@@ -37,8 +33,7 @@ typedef struct tp_crypto_vtbl {
   tp_status (*handshake_write)(tp_handshake* hs, tp_bytes payload, uint8_t* out, size_t cap, size_t* len,
                                tp_error* err);
   /* Reads the peer's next handshake message; writes its payload into out[cap], length in *len. [control] */
-  tp_status (*handshake_read)(tp_handshake* hs, tp_bytes message, uint8_t* out, size_t cap, size_t* len,
-                              tp_error* err);
+  tp_status (*handshake_read)(tp_handshake* hs, tp_bytes message, uint8_t* out, size_t cap, size_t* len, tp_error* err);
   /* Once the pattern is complete: the two ciphers (caller destroys them), the handshake hash (for channel binding)
    * and the peer's static public key if the pattern transmitted or assumed one. [control] */
   tp_status (*handshake_finish)(tp_handshake* hs, tp_cipher** send, tp_cipher** recv, uint8_t* hash, size_t hash_cap,

@@ -17,7 +17,7 @@ typedef struct tp_registry tp_registry; /* opaque, plugin-owned */
 
 typedef struct tp_peer_record {
   uint32_t struct_size;
-  char id[TP_PEER_ID_MAX];   /* NUL-terminated */
+  char id[TP_PEER_ID_MAX]; /* NUL-terminated */
   uint8_t key[TP_PEER_KEY_MAX];
   uint32_t key_size;
   char address[TP_PEER_ADDRESS_MAX]; /* last seen public address, "ip:port", NUL-terminated */

@@ -71,7 +71,7 @@ struct CaptureAdapter {
 template <class T>
 const tp_capture_vtbl* capture_vtable() {
   static const tp_capture_vtbl vtbl = {
-      sizeof(tp_capture_vtbl),        detail::CaptureAdapter<T>::probe, detail::CaptureAdapter<T>::create,
+      sizeof(tp_capture_vtbl),         detail::CaptureAdapter<T>::probe,   detail::CaptureAdapter<T>::create,
       detail::CaptureAdapter<T>::grab, detail::CaptureAdapter<T>::destroy,
   };
   return &vtbl;

@@ -66,7 +66,8 @@ namespace detail {
 template <class T, class = void>
 struct has_encoder_probe : std::false_type {};
 template <class T>
-struct has_encoder_probe<T, std::void_t<decltype(T::probe(std::declval<Host>(), std::declval<const tp_video_params&>()))>>
+struct has_encoder_probe<T,
+                         std::void_t<decltype(T::probe(std::declval<Host>(), std::declval<const tp_video_params&>()))>>
     : std::true_type {};
 
 template <class T>
@@ -137,8 +138,8 @@ struct DecoderAdapter {
 template <class T>
 const tp_encoder_vtbl* encoder_vtable() {
   using A = detail::EncoderAdapter<T>;
-  static const tp_encoder_vtbl vtbl = {sizeof(tp_encoder_vtbl), T::kInputFormat, A::probe,       A::create,
-                                       A::encode,                A::request_keyframe, A::set_bitrate, A::destroy};
+  static const tp_encoder_vtbl vtbl = {sizeof(tp_encoder_vtbl), T::kInputFormat, A::probe,  A::create, A::encode,
+                                       A::request_keyframe,     A::set_bitrate,  A::destroy};
   return &vtbl;
 }
 

@@ -66,8 +66,8 @@ class Host {
     if (s != TP_OK) throw Error(s, std::string("publish ") + topic + ": " + status_name(s));
   }
   // Subscribes fn; the subscription ends when the returned object is destroyed.
-  inline Subscription subscribe(const char* topic, std::function<void(std::string_view topic, std::string_view)> fn)
-      const;
+  inline Subscription subscribe(const char* topic,
+                                std::function<void(std::string_view topic, std::string_view)> fn) const;
 
   int64_t now_ns() const { return host_->now_ns(host_); }
 

@@ -40,7 +40,10 @@ inline std::size_t frame_bytes(const PlaneLayout& l) {
 class FrameBuffer {
  public:
   FrameBuffer(tp_pixel_format format, uint32_t width, uint32_t height)
-      : format_(format), width_(width), height_(height), layout_(plane_layout(format, width, height)),
+      : format_(format),
+        width_(width),
+        height_(height),
+        layout_(plane_layout(format, width, height)),
         bytes_(frame_bytes(layout_)) {}
 
   uint8_t* plane(uint32_t i) { return bytes_.data() + offset(i); }

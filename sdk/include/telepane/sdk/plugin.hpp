@@ -149,26 +149,27 @@ class PluginDef {
 }  // namespace telepane::sdk
 
 // Exports tp_plugin_entry for the PluginDef that `define_fn()` returns. Use once per library, at namespace scope.
-#define TP_DECLARE_PLUGIN(define_fn)                                                                    \
-  namespace {                                                                                           \
-  ::telepane::sdk::PluginDef& tp_plugin_definition_() {                                                \
-    static ::telepane::sdk::PluginDef def = define_fn();                                                \
-    return def;                                                                                         \
-  }                                                                                                     \
-  tp_status tp_plugin_on_load_(const tp_host* h, tp_error* e) {                                         \
-    return tp_plugin_definition_().call_on_load(h, e);                                                  \
-  }                                                                                                     \
-  void tp_plugin_on_unload_(const tp_host* h) { tp_plugin_definition_().call_on_unload(h); }            \
-  }                                                                                                     \
-  extern "C" TP_EXPORT const tp_plugin_desc* tp_plugin_entry(uint16_t host_abi_major,                  \
-                                                             uint16_t host_abi_minor) {                 \
-    (void)host_abi_major;                                                                               \
-    (void)host_abi_minor;                                                                               \
-    try {                                                                                               \
-      static const tp_plugin_desc* desc =                                                               \
-          tp_plugin_definition_().describe(&tp_plugin_on_load_, &tp_plugin_on_unload_);                 \
-      return desc;                                                                                      \
-    } catch (...) {                                                                                     \
-      return nullptr;                                                                                   \
-    }                                                                                                   \
+#define TP_DECLARE_PLUGIN(define_fn)                                                                             \
+  namespace {                                                                                                    \
+  ::telepane::sdk::PluginDef& tp_plugin_definition_() {                                                          \
+    static ::telepane::sdk::PluginDef def = define_fn();                                                         \
+    return def;                                                                                                  \
+  }                                                                                                              \
+  tp_status tp_plugin_on_load_(const tp_host* h, tp_error* e) {                                                  \
+    return tp_plugin_definition_().call_on_load(h, e);                                                           \
+  }                                                                                                              \
+  void tp_plugin_on_unload_(const tp_host* h) {                                                                  \
+    tp_plugin_definition_().call_on_unload(h);                                                                   \
+  }                                                                                                              \
+  }                                                                                                              \
+  extern "C" TP_EXPORT const tp_plugin_desc* tp_plugin_entry(uint16_t host_abi_major, uint16_t host_abi_minor) { \
+    (void)host_abi_major;                                                                                        \
+    (void)host_abi_minor;                                                                                        \
+    try {                                                                                                        \
+      static const tp_plugin_desc* desc =                                                                        \
+          tp_plugin_definition_().describe(&tp_plugin_on_load_, &tp_plugin_on_unload_);                          \
+      return desc;                                                                                               \
+    } catch (...) {                                                                                              \
+      return nullptr;                                                                                            \
+    }                                                                                                            \
   }

@@ -219,7 +219,8 @@ TEST_CASE("handlers that publish, subscribe and unsubscribe under load do not de
   ThreadPool pool(3);
   EventBus bus(logger);
   std::atomic<int> echoes{0};
-  auto echo = bus.subscribe("test.echo", pool, [&](const Event&) { ++echoes; }, 100000);
+  auto echo = bus.subscribe(
+      "test.echo", pool, [&](const Event&) { ++echoes; }, 100000);
   auto relay = bus.subscribe(
       "test.in", pool,
       [&](const Event& e) {

@@ -35,9 +35,11 @@ TEST_CASE("valid config gets its defaults filled in, nested ones too") {
 }
 
 TEST_CASE("each kind of mistake is one line with file:line:col, the key, expected and found") {
-  CHECK(check("speed: fast") == std::vector<std::string>{"c.yaml:1:8: 'p.speed': expected an integer, found string 'fast'"});
+  CHECK(check("speed: fast") ==
+        std::vector<std::string>{"c.yaml:1:8: 'p.speed': expected an integer, found string 'fast'"});
   CHECK(check("speed: 11") == std::vector<std::string>{"c.yaml:1:8: 'p.speed': expected integer 0..10, found 11"});
-  CHECK(check("speed: '3'") == std::vector<std::string>{"c.yaml:1:8: 'p.speed': expected an integer, found string '3'"});
+  CHECK(check("speed: '3'") ==
+        std::vector<std::string>{"c.yaml:1:8: 'p.speed': expected an integer, found string '3'"});
   CHECK(check("mode: slow") ==
         std::vector<std::string>{"c.yaml:1:7: 'p.mode': expected one of fast, good, found 'slow'"});
   CHECK(check("on: yes") == std::vector<std::string>{"c.yaml:1:5: 'p.on': expected true or false, found string 'yes'"});
@@ -45,7 +47,8 @@ TEST_CASE("each kind of mistake is one line with file:line:col, the key, expecte
   CHECK(check("servers: a") == std::vector<std::string>{"c.yaml:1:10: 'p.servers': expected a list, found string 'a'"});
   CHECK(check("servers: [a, b, c]") == std::vector<std::string>{"c.yaml:1:10: 'p.servers': expected at most 2 items"});
   CHECK(check("limits: 5") == std::vector<std::string>{"c.yaml:1:9: 'p.limits': expected a map, found integer 5"});
-  CHECK(check("name: Ab") == std::vector<std::string>{"c.yaml:1:7: 'p.name': 'Ab' does not match the pattern ^[a-z]+$"});
+  CHECK(check("name: Ab") ==
+        std::vector<std::string>{"c.yaml:1:7: 'p.name': 'Ab' does not match the pattern ^[a-z]+$"});
   CHECK(check("name: a") == std::vector<std::string>{"c.yaml:1:7: 'p.name': expected at least 2 characters"});
 }
 
@@ -58,11 +61,13 @@ TEST_CASE("unknown keys are reported, with a suggestion for a near miss") {
 }
 
 TEST_CASE("schemas outside the supported subset are rejected, not half-applied") {
-  CHECK_THROWS_WITH(Schema::parse(R"({"type":"object","oneOf":[]})", "s"), Catch::Contains("unsupported schema keyword 'oneOf'"));
+  CHECK_THROWS_WITH(Schema::parse(R"({"type":"object","oneOf":[]})", "s"),
+                    Catch::Contains("unsupported schema keyword 'oneOf'"));
   CHECK_THROWS_WITH(Schema::parse(R"({"type":"float"})", "s"), Catch::Contains("'type' must be one of"));
   CHECK_THROWS_WITH(Schema::parse(R"({"type":"integer","default":"x"})", "s"),
                     Catch::Contains("the default does not fit the schema"));
-  CHECK_THROWS_WITH(Schema::parse(R"({"type":"string","pattern":"("})", "s"), Catch::Contains("not a valid regular expression"));
+  CHECK_THROWS_WITH(Schema::parse(R"({"type":"string","pattern":"("})", "s"),
+                    Catch::Contains("not a valid regular expression"));
   CHECK_THROWS_WITH(Schema::parse("[1, 2]", "s"), Catch::Contains("a schema must be an object"));
 }
 

@@ -1,7 +1,7 @@
 // The loader's rules, each proved with a fixture library (tests/fixtures/plugins), all discovered in one run:
 // every refusal is one log line naming the file and the reason, and the good plugins still load.
-#include <catch2/catch.hpp>
 #include <telepane/abi/telepane.h>
+#include <catch2/catch.hpp>
 #include <telepane/core/plugins/plugin_manager.hpp>
 
 #include "process.hpp"
@@ -84,10 +84,18 @@ TEST_CASE("every loader rule refuses its fixture with one line while the good pl
       CHECK(h.warnings_about(file).empty());
     }
   }
-  SECTION("not a shared library") { expect_failure(h, "fixture-not-a-library.so", "not a loadable shared library"); }
-  SECTION("no entry symbol") { expect_failure(h, "fixture-no-entry.so", "no tp_plugin_entry symbol"); }
-  SECTION("ABI major mismatch") { expect_failure(h, "fixture-abi-major.so", "ABI major mismatch: built for ABI 2.0"); }
-  SECTION("built for a newer minor") { expect_failure(h, "fixture-newer-minor.so", "built for a newer ABI: 1.1"); }
+  SECTION("not a shared library") {
+    expect_failure(h, "fixture-not-a-library.so", "not a loadable shared library");
+  }
+  SECTION("no entry symbol") {
+    expect_failure(h, "fixture-no-entry.so", "no tp_plugin_entry symbol");
+  }
+  SECTION("ABI major mismatch") {
+    expect_failure(h, "fixture-abi-major.so", "ABI major mismatch: built for ABI 2.0");
+  }
+  SECTION("built for a newer minor") {
+    expect_failure(h, "fixture-newer-minor.so", "built for a newer ABI: 1.1");
+  }
   SECTION("duplicate id: the first file wins") {
     expect_failure(h, "fixture-dup-b.so", "duplicate id org.telepane.test.dup: already provided by");
     CHECK(by_file(h.manager, "fixture-dup-b.so").error.find("fixture-dup-a.so") != std::string::npos);
@@ -106,7 +114,9 @@ TEST_CASE("every loader rule refuses its fixture with one line while the good pl
     CHECK((e.find("cycle-a -> org.telepane.test.cycle-b -> org.telepane.test.cycle-a") != std::string::npos ||
            e.find("cycle-b -> org.telepane.test.cycle-a -> org.telepane.test.cycle-b") != std::string::npos));
   }
-  SECTION("on_load fails") { expect_failure(h, "fixture-load-fails.so", "on_load failed: cannot open /dev/fixture"); }
+  SECTION("on_load fails") {
+    expect_failure(h, "fixture-load-fails.so", "on_load failed: cannot open /dev/fixture");
+  }
   SECTION("probe fails: that feature is set aside, the plugin's other features stay usable") {
     const PluginRecord& r = by_file(h.manager, "fixture-probe-fails.so");
     CHECK(r.state == PluginState::Loaded);

@@ -23,7 +23,8 @@ class Schema {
 
   // Checks `value` (null when the key is absent) found at `path`; appends one line per problem to `errors`.
   // Returns the value with defaults filled in (null when absent and without default).
-  Value apply(const Value* value, const std::string& path, const Origin& parent, std::vector<std::string>& errors) const;
+  Value apply(const Value* value, const std::string& path, const Origin& parent,
+              std::vector<std::string>& errors) const;
 
   Type type() const { return type_; }
   const std::string& description() const { return description_; }

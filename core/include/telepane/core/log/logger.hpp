@@ -11,7 +11,13 @@
 
 namespace telepane::core {
 
-enum class LogLevel { Trace = TP_LOG_TRACE, Debug = TP_LOG_DEBUG, Info = TP_LOG_INFO, Warn = TP_LOG_WARN, Error = TP_LOG_ERROR };
+enum class LogLevel {
+  Trace = TP_LOG_TRACE,
+  Debug = TP_LOG_DEBUG,
+  Info = TP_LOG_INFO,
+  Warn = TP_LOG_WARN,
+  Error = TP_LOG_ERROR
+};
 
 std::optional<LogLevel> parse_log_level(std::string_view name);
 const char* log_level_name(LogLevel level);

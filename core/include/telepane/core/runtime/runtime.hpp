@@ -10,6 +10,7 @@
 #include <telepane/core/runtime/executor.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ namespace telepane::core {
 struct RuntimeOptions {
   config::Sources sources;
   std::vector<std::string> default_plugin_dirs;  // used when the config names no plugins.dirs
-  unsigned plugin_threads = 2;
+  // Replaces the config's log.level, e.g. for a command that shows load problems itself and would otherwise
+  // say everything twice.
+  std::optional<LogLevel> log_level;
 };
 
 class Runtime {
