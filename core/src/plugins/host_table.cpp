@@ -51,34 +51,28 @@ void HostTable::log(const tp_host* h, tp_log_level level, const char* message) {
   s.services_.logger.log(lvl, s.id_, message != nullptr ? message : "");
 }
 
-tp_status HostTable::config_int(const tp_host* h, const char* path, int64_t* out) {
+// The typed getters differ only in how a scalar converts; absent is NOT_FOUND, unconvertible INVALID_ARGUMENT.
+template <class Out, class Convert>
+tp_status HostTable::config_scalar(const tp_host* h, const char* path, Out* out, Convert convert) {
   if (path == nullptr || out == nullptr) return TP_ERR_INVALID_ARGUMENT;
   const config::Value* v = self(h).config_.at_path(path);
   if (v == nullptr || v->is_null()) return TP_ERR_NOT_FOUND;
-  auto i = v->as_int();
-  if (!i) return TP_ERR_INVALID_ARGUMENT;
-  *out = *i;
+  auto converted = convert(*v);
+  if (!converted) return TP_ERR_INVALID_ARGUMENT;
+  *out = static_cast<Out>(*converted);
   return TP_OK;
+}
+
+tp_status HostTable::config_int(const tp_host* h, const char* path, int64_t* out) {
+  return config_scalar(h, path, out, [](const config::Value& v) { return v.as_int(); });
 }
 
 tp_status HostTable::config_double(const tp_host* h, const char* path, double* out) {
-  if (path == nullptr || out == nullptr) return TP_ERR_INVALID_ARGUMENT;
-  const config::Value* v = self(h).config_.at_path(path);
-  if (v == nullptr || v->is_null()) return TP_ERR_NOT_FOUND;
-  auto d = v->as_double();
-  if (!d) return TP_ERR_INVALID_ARGUMENT;
-  *out = *d;
-  return TP_OK;
+  return config_scalar(h, path, out, [](const config::Value& v) { return v.as_double(); });
 }
 
 tp_status HostTable::config_bool(const tp_host* h, const char* path, int32_t* out) {
-  if (path == nullptr || out == nullptr) return TP_ERR_INVALID_ARGUMENT;
-  const config::Value* v = self(h).config_.at_path(path);
-  if (v == nullptr || v->is_null()) return TP_ERR_NOT_FOUND;
-  auto b = v->as_bool();
-  if (!b) return TP_ERR_INVALID_ARGUMENT;
-  *out = *b ? 1 : 0;
-  return TP_OK;
+  return config_scalar(h, path, out, [](const config::Value& v) { return v.as_bool(); });
 }
 
 tp_status HostTable::config_string(const tp_host* h, const char* path, char* buf, size_t cap, size_t* len) {

@@ -45,16 +45,7 @@ class Encoder final : public telepane::sdk::Encoder {
       uint8_t* dst = out_.data() + Header::kSize + row * y;
       for (std::size_t x = 0; x < row; ++x) dst[x] = src[x] ^ key_;
     }
-    tp_packet p{};
-    p.struct_size = sizeof p;
-    p.data = out_.data();
-    p.size = out_.size();
-    p.pts_us = f.pts_us;
-    p.capture_time_ns = f.capture_time_ns;
-    p.keyframe = 1;
-    p.width = f.width;
-    p.height = f.height;
-    sink.write(p);
+    sink.write(telepane::sdk::packet_for(f, out_.data(), out_.size(), /*keyframe=*/true));
   }
 
  private:

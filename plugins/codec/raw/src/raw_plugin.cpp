@@ -29,16 +29,7 @@ class RawEncoder final : public telepane::sdk::Encoder {
     for (uint32_t y = 0; y < f.height; ++y)
       std::memcpy(buffer_.data() + telepane::raw::kHeaderSize + row * y, f.planes[0] + std::size_t(f.strides[0]) * y,
                   row);
-    tp_packet p{};
-    p.struct_size = sizeof p;
-    p.data = buffer_.data();
-    p.size = buffer_.size();
-    p.pts_us = f.pts_us;
-    p.capture_time_ns = f.capture_time_ns;
-    p.keyframe = 1;
-    p.width = f.width;
-    p.height = f.height;
-    sink.write(p);
+    sink.write(telepane::sdk::packet_for(f, buffer_.data(), buffer_.size(), /*keyframe=*/true));
   }
 
  private:

@@ -23,6 +23,20 @@
 
 namespace telepane::sdk {
 
+// A packet of `size` bytes at `data` that carries `frame`'s timing and size, for an encoder to hand its sink.
+inline tp_packet packet_for(const tp_frame& frame, const uint8_t* data, std::size_t size, bool keyframe) {
+  tp_packet p{};
+  p.struct_size = sizeof p;
+  p.data = data;
+  p.size = size;
+  p.pts_us = frame.pts_us;
+  p.capture_time_ns = frame.capture_time_ns;
+  p.keyframe = keyframe ? 1 : 0;
+  p.width = frame.width;
+  p.height = frame.height;
+  return p;
+}
+
 // Where encode() writes packets; a failing sink throws Error.
 class PacketSink {
  public:

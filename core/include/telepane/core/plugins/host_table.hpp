@@ -35,6 +35,8 @@ class HostTable {
  private:
   static HostTable& self(const tp_host* h) { return *static_cast<HostTable*>(h->ctx); }
   static void log(const tp_host*, tp_log_level, const char*);
+  template <class Out, class Convert>
+  static tp_status config_scalar(const tp_host*, const char*, Out*, Convert);
   static tp_status config_int(const tp_host*, const char*, int64_t*);
   static tp_status config_double(const tp_host*, const char*, double*);
   static tp_status config_bool(const tp_host*, const char*, int32_t*);
