@@ -3,6 +3,7 @@
 #include <telepane/abi/telepane.h>
 #include <catch2/catch.hpp>
 #include <telepane/core/plugins/plugin_manager.hpp>
+#include <telepane/core/plugins/plugin_object.hpp>
 
 #include "process.hpp"
 
@@ -144,6 +145,38 @@ TEST_CASE("a throwing create() comes back as a status and a message, never an ex
   CHECK(vt->create(f->host, &p, &enc, &err) == TP_ERR_INTERNAL);
   CHECK(std::string(err.message) == "encoder constructor exploded");
   CHECK(enc == nullptr);
+  // The core's wrapper names the plugin and the feature around the plugin's own message.
+  CHECK_THROWS_WITH(create_encoder(*f, p),
+                    "org.telepane.test.create-throws: encoder 'throws': encoder constructor exploded");
+}
+
+TEST_CASE("an object keeps its plugin's code mapped after the manager that loaded it is gone") {
+  std::optional<EncoderObject> encoder;
+  {
+    Harness h;
+    load_fixtures(h);
+    auto f = h.manager.feature(TP_KIND_ENCODER, "good");
+    REQUIRE(f);
+    tp_video_params p{sizeof(tp_video_params), 8, 8, 30, 0, TP_PIXEL_FORMAT_BGRA};
+    encoder.emplace(create_encoder(*f, p));
+  }
+  // Sanitizer builds really unload plugins: were the library unmapped, these calls would crash.
+  uint8_t pixels[8 * 8 * 4] = {};
+  tp_frame frame{};
+  frame.struct_size = sizeof frame;
+  frame.format = TP_PIXEL_FORMAT_BGRA;
+  frame.width = frame.height = 8;
+  frame.planes[0] = pixels;
+  frame.strides[0] = 32;
+  int packets = 0;
+  tp_packet_sink sink{&packets, [](void* u, const tp_packet*) -> tp_status {
+                        ++*static_cast<int*>(u);
+                        return TP_OK;
+                      }};
+  tp_error err{};
+  CHECK(encoder->vtable()->encode(encoder->get(), &frame, &sink, &err) == TP_OK);
+  CHECK(packets == 1);
+  encoder.reset();
 }
 
 TEST_CASE("the plugin's host table carries its validated config and the event bus") {
