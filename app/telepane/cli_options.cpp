@@ -10,15 +10,17 @@ namespace telepane::app {
 namespace {
 po::options_description options(CliOptions& o) {
   po::options_description d("Options");
-  d.add_options()("help,h", po::bool_switch(&o.help), "show this help")("version", po::bool_switch(&o.version),
-                                                                        "print the version")(
-      "config,c", po::value(&o.config_files)->composing(),
-      "read this YAML config file after the system and user ones (repeatable)")(
-      "set,s", po::value(&o.overrides)->composing(),
-      "override one setting, e.g. --set log.level=debug (repeatable; applied last)")(
-      "kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)")(
-      "dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)")(
-      "id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
+  auto add = d.add_options();
+  add("help,h", po::bool_switch(&o.help), "show this help");
+  add("version", po::bool_switch(&o.version), "print the version");
+  add("config,c", po::value(&o.config_files)->composing(),
+      "read this YAML config file after the system and user ones (repeatable)");
+  add("set,s", po::value(&o.overrides)->composing(),
+      "override one setting, e.g. --set log.level=debug (repeatable; applied last)");
+  add("identity", po::value(&o.identity_file), "the identity (key) file (default ~/.local/share/telepane/identity)");
+  add("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)");
+  add("dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)");
+  add("id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
   return d;
 }
 }  // namespace
@@ -48,6 +50,7 @@ std::string help_text() {
       "Telepane, a self-hosted remote desktop: this is the peer.\n"
       "\n"
       "Commands:\n"
+      "  id                        this machine's ID and full ID (creates its key on first run)\n"
       "  plugins list              every plugin found: id, version, kinds, state, error\n"
       "  plugins info ID           one plugin: file, features, dependencies, settings with defaults\n"
       "  config check [FILE]       validate the config layers (and FILE); exit 2 on any problem\n"

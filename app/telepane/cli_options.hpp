@@ -19,6 +19,7 @@ struct CliOptions {
   std::vector<std::string> config_files;  // --config
   std::vector<std::string> overrides;     // --set
   std::vector<std::string> words;         // the command and its positional arguments
+  std::string identity_file;              // --identity
   // Options of `plugin new`.
   std::string kind;
   std::string dir;

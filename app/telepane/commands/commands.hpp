@@ -20,5 +20,6 @@ bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std
 int plugins_command(const CliOptions& opts, core::Logger& logger);
 int config_command(const CliOptions& opts, core::Logger& logger);
 int plugin_new_command(const CliOptions& opts);
+int id_command(const CliOptions& opts);
 
 }  // namespace telepane::app

@@ -218,3 +218,18 @@ TEST_CASE("plugin new refuses bad input and existing work") {
   CHECK(fs::exists(cli.home / "x/keep.txt"));
   CHECK_FALSE(fs::exists(cli.home / "x/CMakeLists.txt"));
 }
+
+TEST_CASE("telepane id creates the key on first run and prints the same IDs after") {
+  Cli cli;
+  auto r = cli.run({"id"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("key file: " + (cli.home / "data/telepane/identity").string()) != std::string::npos);
+  const auto full = r.out.substr(r.out.find("full id:  ") + 10, 9 + 1 + 32);
+  CHECK(full[9] == '@');
+  auto again = cli.run({"id"});
+  CHECK(again.out == r.out);
+  fs::permissions(cli.home / "data/telepane/identity", fs::perms::others_read, fs::perm_options::add);
+  auto refused = cli.run({"id"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("permissions are too open") != std::string::npos);
+}
