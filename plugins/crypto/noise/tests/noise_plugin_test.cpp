@@ -176,7 +176,7 @@ TEST_CASE("a prologue that differs (an edited offer of suites) breaks the handsh
   CHECK(read(host, write(viewer, ""), got, err) == TP_ERR_PROTOCOL);
 }
 
-TEST_CASE("tampered, truncated, replayed and reordered transport messages are refused; the cipher stays shut") {
+TEST_CASE("tampered, truncated, replayed and reordered transport messages are refused - the cipher stays shut") {
   Keys k;
   const auto* vt = suite("Noise_NK_25519_ChaChaPoly_BLAKE2b");
   auto session = [&](Side& viewer, Side& host) {

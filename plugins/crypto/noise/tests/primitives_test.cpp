@@ -26,7 +26,7 @@ nlohmann::json load(const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("x25519 matches Wycheproof; an all-zero shared secret is refused, never used") {
+TEST_CASE("x25519 matches Wycheproof - an all-zero shared secret is refused, never used") {
   int matched = 0, refused = 0;
   const auto doc = load("x25519_test.json");  // held here: a range-for over a temporary's member would dangle
   for (const auto& group : doc["testGroups"]) {

@@ -185,7 +185,7 @@ TEST_CASE("unsubscribing from another thread waits for the running callback") {
   CHECK(finished);  // reset() returned only after the callback finished
 }
 
-TEST_CASE("a full subscriber queue drops new events, counts them and warns once; publishers never wait") {
+TEST_CASE("a full subscriber queue drops new events, counts them and warns once - publishers never wait") {
   std::vector<std::string> warnings;
   std::mutex mu;
   Logger logger([&](LogLevel lvl, const std::string& line) {
@@ -243,7 +243,7 @@ TEST_CASE("handlers that publish, subscribe and unsubscribe under load do not de
   CHECK(eventually([&] { return echoes == 6000; }));
 }
 
-TEST_CASE("typed topics round-trip their payload; a wrong-sized payload is dropped with a warning") {
+TEST_CASE("typed topics round-trip their payload - a wrong-sized payload is dropped with a warning") {
   std::atomic<int> warned{0};
   Logger logger([&](LogLevel lvl, const std::string&) {
     if (lvl == LogLevel::Warn) ++warned;

@@ -44,7 +44,7 @@ TEST_CASE("overrides wait for the plugin ids unless told to apply everything") {
   CHECK(layers.tree().find("org.x.y")->find("z")->as_int() == 1);
 }
 
-TEST_CASE("a missing --config file is an error; missing system and user files are not") {
+TEST_CASE("a missing --config file is an error - missing system and user files are not") {
   Sources s;
   s.system_dir = "/nonexistent-telepane-etc";
   s.user_file = "/nonexistent-telepane-user.yaml";

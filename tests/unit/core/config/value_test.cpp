@@ -4,7 +4,7 @@
 
 using namespace telepane::core::config;
 
-TEST_CASE("scalars read as YAML 1.2 core types; quoted ones stay strings") {
+TEST_CASE("scalars read as YAML 1.2 core types - quoted ones stay strings") {
   auto v =
       read_yaml_text("a: 42\nb: -0x1f\nc: 1.5e3\nd: true\ne: '42'\nf: hello\ng: 9223372036854775808\nh: .inf", "t");
   CHECK(v.find("a")->as_int() == 42);

@@ -41,7 +41,7 @@ TEST_CASE("a frame too short to be sealed is refused as soon as its length arriv
   CHECK_THROWS_AS(frame(bytes(3, 0)), WireError);
 }
 
-TEST_CASE("records carry channel and last flag; malformed ones are refused") {
+TEST_CASE("records carry channel and last flag - malformed ones are refused") {
   const Record r = decode_record(encode_record(0x1234, true, bytes(5, 9)));
   CHECK(r.channel == 0x1234);
   CHECK(r.last);
