@@ -45,7 +45,7 @@ static_assert(offsetof(tp_encoder_vtbl, input_format) == 4 && offsetof(tp_encode
 static_assert(sizeof(tp_encoder_vtbl) == 56);
 static_assert(offsetof(tp_decoder_vtbl, output_format) == 4 && sizeof(tp_decoder_vtbl) == 32);
 static_assert(offsetof(tp_transport_vtbl, flags) == 4 && sizeof(tp_transport_vtbl) == 56);
-static_assert(sizeof(tp_crypto_vtbl) == 80);
+static_assert(sizeof(tp_crypto_vtbl) == 88 && offsetof(tp_crypto_vtbl, handshake_next) == 80);
 static_assert(sizeof(tp_auth_vtbl) == 24);
 static_assert(offsetof(tp_service_vtbl, capability) == 8 && offsetof(tp_service_vtbl, priority) == 16);
 static_assert(sizeof(tp_service_vtbl) == 48);
@@ -58,6 +58,7 @@ TEST_CASE("enums keep 0 as INVALID so a zeroed struct never looks valid") {
   CHECK(TP_PIXEL_FORMAT_INVALID == 0);
   CHECK(TP_DEPENDENCY_INVALID == 0);
   CHECK(TP_ROLE_INVALID == 0);
+  CHECK(TP_HANDSHAKE_INVALID == 0);
   CHECK(TP_AUTH_INVALID == 0);
   CHECK(TP_PRIORITY_INVALID == 0);
   CHECK(TP_OK == 0);

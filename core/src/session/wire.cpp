@@ -12,7 +12,10 @@ void FrameReader::feed(ByteView bytes) {
   std::size_t at = read_;
   while (at + 2 <= buffer_.size()) {
     const std::size_t len = std::size_t(buffer_[at]) << 8 | buffer_[at + 1];
-    if (len < kTagSize) throw WireError("frame of " + std::to_string(len) + " bytes: shorter than a sealed message");
+    if (len < min_frame_)
+      throw WireError(
+          "frame of " + std::to_string(len) + " bytes: shorter than " +
+          (min_frame_ == kTagSize ? std::string("a sealed message") : std::to_string(min_frame_) + " bytes"));
     at += 2 + len;
   }
 }
@@ -30,9 +33,9 @@ std::optional<Bytes> FrameReader::next() {
   return out;
 }
 
-Bytes frame(ByteView sealed) {
-  if (sealed.size() > kMaxNoiseMessage) throw WireError("sealed message over 65535 bytes");
-  if (sealed.size() < kTagSize) throw WireError("sealed message shorter than its tag");
+Bytes frame(ByteView sealed, std::size_t min_size) {
+  if (sealed.size() > kMaxNoiseMessage) throw WireError("message over 65535 bytes");
+  if (sealed.size() < min_size) throw WireError("message shorter than " + std::to_string(min_size) + " bytes");
   Bytes out;
   out.reserve(2 + sealed.size());
   out.push_back(uint8_t(sealed.size() >> 8));

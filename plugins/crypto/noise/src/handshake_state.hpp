@@ -36,6 +36,7 @@ class HandshakeState {
   explicit HandshakeState(HandshakeConfig config);
 
   bool my_turn() const;
+  bool failed() const { return failed_; }
   bool finished() const { return next_message_ >= config_.protocol.pattern.messages.size(); }
   Bytes write_message(ByteView payload);
   Bytes read_message(ByteView message);

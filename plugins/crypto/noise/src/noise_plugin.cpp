@@ -39,7 +39,7 @@ void copy_out(const noise::Bytes& data, uint8_t* out, size_t cap, size_t* len) {
   if (out == nullptr || cap < data.size())
     throw Error(TP_ERR_NO_MEMORY,
                 "output buffer of " + std::to_string(cap) + " bytes, need " + std::to_string(data.size()));
-  std::memcpy(out, data.data(), data.size());
+  if (!data.empty()) std::memcpy(out, data.data(), data.size());  // memcpy from an empty vector's null is UB
 }
 
 // NoiseError is the peer's doing (a bad message) or a misuse; either way the caller gets a protocol error.
@@ -151,6 +151,12 @@ void cipher_destroy(tp_cipher* c) {
   std::unique_ptr<tp_cipher>(c).reset();
 }
 
+tp_handshake_next handshake_next(const tp_handshake* hs) {
+  if (hs->state.failed()) return TP_HANDSHAKE_FAILED;
+  if (hs->state.finished()) return TP_HANDSHAKE_DONE;
+  return hs->state.my_turn() ? TP_HANDSHAKE_WRITE : TP_HANDSHAKE_READ;
+}
+
 template <std::size_t Suite>
 const tp_crypto_vtbl* vtable() {
   static const tp_crypto_vtbl v = {sizeof(tp_crypto_vtbl),
@@ -162,7 +168,8 @@ const tp_crypto_vtbl* vtable() {
                                    seal_message,
                                    open_message,
                                    rekey,
-                                   cipher_destroy};
+                                   cipher_destroy,
+                                   handshake_next};
   return &v;
 }
 

@@ -16,6 +16,15 @@ typedef enum tp_handshake_role { TP_ROLE_INVALID = 0, TP_ROLE_INITIATOR = 1, TP_
 
 /* Keys are raw bytes (32 for X25519). Borrowed for the duration of create(); the plugin copies what it keeps and
  * wipes its copies when destroyed. */
+/* Whose move it is in a handshake. */
+typedef enum tp_handshake_next {
+  TP_HANDSHAKE_INVALID = 0,
+  TP_HANDSHAKE_WRITE = 1,  /* call handshake_write */
+  TP_HANDSHAKE_READ = 2,   /* wait for the peer's message, then handshake_read */
+  TP_HANDSHAKE_DONE = 3,   /* call handshake_finish */
+  TP_HANDSHAKE_FAILED = 4  /* a message failed; the handshake is over */
+} tp_handshake_next;
+
 typedef struct tp_handshake_params {
   uint32_t struct_size;
   tp_handshake_role role;
@@ -49,6 +58,8 @@ typedef struct tp_crypto_vtbl {
   /* Replaces the key as Noise's Rekey() does. */
   tp_status (*rekey)(tp_cipher* c);
   void (*cipher_destroy)(tp_cipher* c);
+  /* What the handshake needs next, so the engine drives any pattern without knowing it. [control] */
+  tp_handshake_next (*handshake_next)(const tp_handshake* hs);
 } tp_crypto_vtbl;
 
 #ifdef __cplusplus

@@ -35,6 +35,9 @@ class WireError : public std::runtime_error {
 // Splits a byte stream into frames. Bounded: holds at most one partial frame (64 KiB).
 class FrameReader {
  public:
+  // `min_frame`: the shortest frame accepted; sealed messages are at least a tag (16 bytes) long.
+  explicit FrameReader(std::size_t min_frame = kTagSize) : min_frame_(min_frame) {}
+  void set_min_frame(std::size_t n) { min_frame_ = n; }
   // Appends received bytes. Throws WireError on a frame too short to be a sealed message.
   void feed(ByteView bytes);
   // The next complete frame, if any.
@@ -42,12 +45,14 @@ class FrameReader {
   std::size_t buffered() const { return buffer_.size() - read_; }
 
  private:
+  std::size_t min_frame_;
   Bytes buffer_;
   std::size_t read_ = 0;
 };
 
-// [u16 BE length][message]; throws WireError when the message does not fit in 16 bits or is shorter than a tag.
-Bytes frame(ByteView sealed_message);
+// [u16 BE length][message]; throws WireError when the message does not fit in 16 bits or is shorter than
+// `min_size` (a tag, for sealed messages).
+Bytes frame(ByteView message, std::size_t min_size = kTagSize);
 
 struct Record {
   uint16_t channel = 0;
