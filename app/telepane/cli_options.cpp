@@ -18,6 +18,8 @@ po::options_description options(CliOptions& o) {
   add("set,s", po::value(&o.overrides)->composing(),
       "override one setting, e.g. --set log.level=debug (repeatable; applied last)");
   add("identity", po::value(&o.identity_file), "the identity (key) file (default ~/.local/share/telepane/identity)");
+  add("known-hosts", po::value(&o.known_hosts_file),
+      "the pinned host keys file (default ~/.local/share/telepane/known_hosts)");
   add("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)");
   add("dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)");
   add("id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
@@ -51,6 +53,10 @@ std::string help_text() {
       "\n"
       "Commands:\n"
       "  id                        this machine's ID and full ID (creates its key on first run)\n"
+      "  known-hosts list          the host keys this viewer pinned, as full IDs\n"
+      "  known-hosts accept ID@FINGERPRINT\n"
+      "                            pin (or re-pin, after a real key change) a host's key\n"
+      "  known-hosts forget ID     drop a host's pin\n"
       "  plugins list              every plugin found: id, version, kinds, state, error\n"
       "  plugins info ID           one plugin: file, features, dependencies, settings with defaults\n"
       "  config check [FILE]       validate the config layers (and FILE); exit 2 on any problem\n"

@@ -20,6 +20,7 @@ struct CliOptions {
   std::vector<std::string> overrides;     // --set
   std::vector<std::string> words;         // the command and its positional arguments
   std::string identity_file;              // --identity
+  std::string known_hosts_file;           // --known-hosts
   // Options of `plugin new`.
   std::string kind;
   std::string dir;

@@ -21,5 +21,6 @@ int plugins_command(const CliOptions& opts, core::Logger& logger);
 int config_command(const CliOptions& opts, core::Logger& logger);
 int plugin_new_command(const CliOptions& opts);
 int id_command(const CliOptions& opts);
+int known_hosts_command(const CliOptions& opts);
 
 }  // namespace telepane::app

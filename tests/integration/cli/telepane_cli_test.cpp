@@ -233,3 +233,21 @@ TEST_CASE("telepane id creates the key on first run and prints the same IDs afte
   CHECK(refused.exit_code == 1);
   CHECK(refused.err.find("permissions are too open") != std::string::npos);
 }
+
+TEST_CASE("known-hosts: accept pins a full ID, list shows it, forget drops it") {
+  Cli cli;
+  const std::string host = "204344241@jecsmfbssaxm66a6gqmtx64jk3xt7jgd";
+  auto r = cli.run({"known-hosts", "accept", host});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "pinned " + host + "\n");
+  r = cli.run({"known-hosts", "accept", "204344241@aaasmfbssaxm66a6gqmtx64jk3xt7jgd"});
+  CHECK(r.out == "re-pinned 204344241@aaasmfbssaxm66a6gqmtx64jk3xt7jgd (was jecsmfbssaxm66a6gqmtx64jk3xt7jgd)\n");
+  r = cli.run({"known-hosts", "list"});
+  CHECK(r.out == "204344241@aaasmfbssaxm66a6gqmtx64jk3xt7jgd\n");
+  r = cli.run({"known-hosts", "forget", "204344241"});
+  CHECK(r.exit_code == 0);
+  CHECK(cli.run({"known-hosts", "list"}).out.empty());
+  r = cli.run({"known-hosts", "accept", "204344241"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "telepane: '204344241' is not a full ID (ID@fingerprint) (see telepane --help)\n");
+}
