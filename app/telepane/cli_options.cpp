@@ -57,6 +57,7 @@ std::string help_text() {
       "  known-hosts accept ID@FINGERPRINT\n"
       "                            pin (or re-pin, after a real key change) a host's key\n"
       "  known-hosts forget ID     drop a host's pin\n"
+      "  password hash             read a new permanent password on stdin; print its verifier for the config\n"
       "  plugins list              every plugin found: id, version, kinds, state, error\n"
       "  plugins info ID           one plugin: file, features, dependencies, settings with defaults\n"
       "  config check [FILE]       validate the config layers (and FILE); exit 2 on any problem\n"

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     if (command == "plugin") return plugin_new_command(opts);
     if (command == "id") return id_command(opts);
     if (command == "known-hosts") return known_hosts_command(opts);
+    if (command == "password") return password_command(opts, logger);
     return usage("unknown command '" + command + "'");
   } catch (const UsageError& e) {
     return usage(e.what());

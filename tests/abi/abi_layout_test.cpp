@@ -31,7 +31,7 @@ static_assert(sizeof(tp_feature) == 32 && offsetof(tp_feature, name) == 8 && off
 
 static_assert(offsetof(tp_host, ctx) == 8 && offsetof(tp_host, log) == 16);
 static_assert(offsetof(tp_host, post) == 16 + 8 * 10);
-static_assert(sizeof(tp_host) == 104);
+static_assert(offsetof(tp_host, set_plugin_data) == 104 && sizeof(tp_host) == 120);
 
 static_assert(sizeof(tp_rect) == 16);
 static_assert(offsetof(tp_frame, planes) == 16 && offsetof(tp_frame, strides) == 40 &&
@@ -46,7 +46,7 @@ static_assert(sizeof(tp_encoder_vtbl) == 56);
 static_assert(offsetof(tp_decoder_vtbl, output_format) == 4 && sizeof(tp_decoder_vtbl) == 32);
 static_assert(offsetof(tp_transport_vtbl, flags) == 4 && sizeof(tp_transport_vtbl) == 56);
 static_assert(sizeof(tp_crypto_vtbl) == 88 && offsetof(tp_crypto_vtbl, handshake_next) == 80);
-static_assert(sizeof(tp_auth_vtbl) == 24);
+static_assert(sizeof(tp_auth_vtbl) == 40 && offsetof(tp_auth_vtbl, verify) == 24);
 static_assert(offsetof(tp_service_vtbl, capability) == 8 && offsetof(tp_service_vtbl, priority) == 16);
 static_assert(sizeof(tp_service_vtbl) == 48);
 static_assert(sizeof(tp_frontend_vtbl) == 24);

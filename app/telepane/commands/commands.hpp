@@ -22,5 +22,6 @@ int config_command(const CliOptions& opts, core::Logger& logger);
 int plugin_new_command(const CliOptions& opts);
 int id_command(const CliOptions& opts);
 int known_hosts_command(const CliOptions& opts);
+int password_command(const CliOptions& opts, core::Logger& logger);
 
 }  // namespace telepane::app

@@ -157,7 +157,9 @@ void EventBus::publish(std::string_view topic, std::string_view payload) {
         }
         continue;
       }
-      sub->warned = false;
+      // A new burst is one that starts after the subscriber caught up (hysteresis: below half full), not after
+      // it took a single event off a full queue.
+      if (sub->queue.size() < sub->capacity / 2) sub->warned = false;
       sub->queue.push_back(Event{std::string(topic), std::string(payload)});
       if (!sub->scheduled) sub->scheduled = post = true;
     }

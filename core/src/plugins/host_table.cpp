@@ -30,6 +30,8 @@ HostTable::HostTable(HostServices services, std::string plugin_id, config::Value
   table_.unsubscribe = &HostTable::unsubscribe;
   table_.now_ns = &HostTable::now_ns;
   table_.post = &HostTable::post;
+  table_.set_plugin_data = &HostTable::set_plugin_data;
+  table_.plugin_data = &HostTable::plugin_data;
 }
 
 HostTable::~HostTable() {
@@ -128,5 +130,13 @@ tp_status HostTable::post(const tp_host* h, tp_task_fn fn, void* user) {
   self(h).services_.executor.post([fn, user] { fn(user); });
   return TP_OK;
 }
+
+}  // namespace telepane::core::plugins
+
+namespace telepane::core::plugins {
+
+void HostTable::set_plugin_data(const tp_host* h, void* data) { self(h).plugin_data_.store(data); }
+
+void* HostTable::plugin_data(const tp_host* h) { return self(h).plugin_data_.load(); }
 
 }  // namespace telepane::core::plugins

@@ -251,3 +251,22 @@ TEST_CASE("known-hosts: accept pins a full ID, list shows it, forget drops it") 
   CHECK(r.exit_code == 2);
   CHECK(r.err == "telepane: '204344241' is not a full ID (ID@fingerprint) (see telepane --help)\n");
 }
+
+TEST_CASE("password hash prints a verifier the config accepts") {
+  Cli cli;
+  const auto input = cli.home.write("pw.txt", "correct horse battery\n");
+  auto r = telepane::test::run_process(
+      {"/bin/sh", "-c", std::string(TELEPANE_BIN) + " --set org.telepane.auth.password.memory_mib=8 password hash < " +
+                            input.string()},
+      {{{"HOME", cli.home.path().string()}, {"XDG_CONFIG_HOME", (cli.home / "config").string()},
+        {"XDG_DATA_HOME", (cli.home / "data").string()}, {"TELEPANE_SYSCONFDIR", (cli.home / "etc").string()}},
+       {},
+       std::chrono::seconds(60)});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("org.telepane.auth.password:\n  verifier: \"scram-argon2id$2$8$", 0) == 0);
+  // The printed snippet is valid config: the plugin loads with it.
+  const auto conf = cli.home.write("c.yaml", r.out);
+  auto check = cli.run({"--config", conf.string(), "plugins", "list"});
+  CHECK(check.out.find("org.telepane.auth.password") != std::string::npos);
+  CHECK(check.out.find("auth              loaded") != std::string::npos);
+}

@@ -63,6 +63,12 @@ struct tp_host {
   /* Runs fn(user) soon on the host's plugin executor (a small pool shared by plugins). For work that must not
    * block the caller, e.g. an I/O callback. [any thread] */
   tp_status (*post)(const tp_host* host, tp_task_fn fn, void* user);
+
+  /* One pointer the plugin keeps with its host table: its own state, so a plugin needs no global variables. The
+   * plugin sets it in on_load and frees what it points to in on_unload; the host never reads through it.
+   * [any thread] */
+  void (*set_plugin_data)(const tp_host* host, void* data);
+  void* (*plugin_data)(const tp_host* host);
 };
 
 #ifdef __cplusplus

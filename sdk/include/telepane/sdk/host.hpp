@@ -71,6 +71,13 @@ class Host {
 
   int64_t now_ns() const { return host_->now_ns(host_); }
 
+  // The plugin's own state, kept with its host table (see tp_host.set_plugin_data).
+  template <class T>
+  T* data() const {
+    return static_cast<T*>(host_->plugin_data(host_));
+  }
+  void set_data(void* data) const { host_->set_plugin_data(host_, data); }
+
   // Runs fn on the host's plugin executor.
   void post(std::function<void()> fn) const {
     auto boxed = std::make_unique<std::function<void()>>(std::move(fn));

@@ -8,6 +8,7 @@
 #include <telepane/core/log/logger.hpp>
 #include <telepane/core/runtime/executor.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -47,6 +48,8 @@ class HostTable {
   static void unsubscribe(const tp_host*, uint64_t);
   static int64_t now_ns(const tp_host*);
   static tp_status post(const tp_host*, tp_task_fn, void*);
+  static void set_plugin_data(const tp_host*, void*);
+  static void* plugin_data(const tp_host*);
 
   HostServices services_;
   std::string id_;
@@ -55,6 +58,7 @@ class HostTable {
   std::mutex mu_;
   std::map<uint64_t, Subscription> subscriptions_;
   uint64_t next_subscription_ = 0;
+  std::atomic<void*> plugin_data_{nullptr};
 };
 
 }  // namespace telepane::core::plugins

@@ -11,6 +11,7 @@
 
 #include <telepane/abi/tp_host.h>
 
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -49,6 +50,8 @@ class FakeHost {
     table_.unsubscribe = &FakeHost::unsubscribe_;
     table_.now_ns = &FakeHost::now_ns_;
     table_.post = &FakeHost::post_;
+    table_.set_plugin_data = [](const tp_host* h, void* d) { self(h).data_ = d; };
+    table_.plugin_data = [](const tp_host* h) -> void* { return self(h).data_.load(); };
   }
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;
@@ -203,6 +206,7 @@ class FakeHost {
   uint64_t next_id_ = 0;
   int64_t now_ = 0;
   std::vector<std::pair<tp_task_fn, void*>> posted_;
+  std::atomic<void*> data_{nullptr};
 };
 
 }  // namespace telepane::fakes
