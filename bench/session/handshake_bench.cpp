@@ -30,9 +30,11 @@ double session_start(const plugins::FeatureRef& suite, const Key32& host_priv, c
                      const Key32& viewer_priv) {
   std::deque<std::pair<bool, Bytes>> wire;
   const auto t0 = clock_type::now();
-  SecureSession viewer({true, {suite}, viewer_priv, host_pub}, [&](Bytes b) { wire.emplace_back(true, std::move(b)); });
-  SecureSession host({false, {suite}, host_priv, std::nullopt},
-                     [&](Bytes b) { wire.emplace_back(false, std::move(b)); });
+  auto check = [&](const Key32& k) {
+    if (k != host_pub) throw SessionError("key mismatch");
+  };
+  SecureSession viewer({true, {suite}, viewer_priv, check}, [&](Bytes b) { wire.emplace_back(true, std::move(b)); });
+  SecureSession host({false, {suite}, host_priv, {}}, [&](Bytes b) { wire.emplace_back(false, std::move(b)); });
   for (auto* s : {&viewer, &host}) s->open_channel(1, {Priority::Control});
   viewer.start();
   auto pump = [&] {

@@ -2,19 +2,22 @@
 
 #include <telepane/abi/tp_crypto.h>
 
+#include <sodium.h>
+
 #include <cstring>
 
 namespace telepane::core::session {
 namespace {
 // Pre-handshake messages (docs/protocol.md):
 //   offer:  "TPN1" u8 count, count x (u8 length, suite name)     initiator -> responder
-//   choice: "TPN1" u8 index into the offer, or 0xFF for "none"    responder -> initiator
+//   choice: "TPN1" u8 index into the offer (0xFF: "none") + the host's 32-byte static key   responder -> initiator
 // Both go into the Noise prologue, so a man in the middle who edits either breaks the handshake.
 constexpr uint8_t kMagic[4] = {'T', 'P', 'N', '1'};
 constexpr std::size_t kMaxSuites = 16;
 constexpr std::size_t kMaxSuiteName = 64;
 constexpr uint8_t kNoCommonSuite = 0xFF;
 constexpr std::size_t kMinPreHandshakeFrame = 5;
+constexpr std::size_t kChoiceSize = 5 + 32;
 constexpr const char* kPrologueLabel = "telepane/1\n";
 
 bool has_magic(ByteView b) {
@@ -106,6 +109,8 @@ struct SecureSession::State {
   FrameReader reader{kMinPreHandshakeFrame};
   Bytes prologue;
   std::optional<plugins::FeatureRef> suite;
+  Key32 host_key{};    // initiator: the key the host announced and check_host_key accepted
+  Key32 own_public{};  // responder: announced in the choice
   const tp_crypto_vtbl* vt = nullptr;
   HandshakeObject handshake;
   CipherObject send_cipher, recv_cipher;
@@ -131,10 +136,7 @@ struct SecureSession::State {
     p.role = options.initiator ? TP_ROLE_INITIATOR : TP_ROLE_RESPONDER;
     p.prologue = view(prologue);
     if (local_static) p.local_private = {options.local_private.data(), options.local_private.size()};
-    if (options.initiator) {
-      if (!options.remote_public) fail("no host key to check the host against");
-      p.remote_public = {options.remote_public->data(), options.remote_public->size()};
-    }
+    if (options.initiator) p.remote_public = {host_key.data(), host_key.size()};
     tp_handshake* hs = nullptr;
     tp_error err{};
     if (tp_status s = vt->handshake_create(chosen.host, &p, &hs, &err); s != TP_OK)
@@ -199,7 +201,8 @@ struct SecureSession::State {
           fail("no common crypto suite: the viewer offered " + join(offered) + "; this host has " +
                suite_list(options.suites));
         }
-        const Bytes choice{kMagic[0], kMagic[1], kMagic[2], kMagic[3], uint8_t(index)};
+        Bytes choice{kMagic[0], kMagic[1], kMagic[2], kMagic[3], uint8_t(index)};
+        choice.insert(choice.end(), own_public.begin(), own_public.end());
         prologue.insert(prologue.end(), f.begin(), f.end());
         prologue.insert(prologue.end(), choice.begin(), choice.end());
         write(frame(choice, 1));
@@ -208,10 +211,18 @@ struct SecureSession::State {
         return;
       }
       case Phase::AwaitChoice: {
-        if (!has_magic(f) || f.size() != 5) fail("the host does not speak Telepane's session protocol");
+        if (!has_magic(f) || f.size() < 5) fail("the host does not speak Telepane's session protocol");
         if (f[4] == kNoCommonSuite)
           fail("the host supports none of the offered suites (" + suite_list(options.suites) + ")");
+        if (f.size() != kChoiceSize) fail("the host's answer is malformed");
         if (f[4] >= options.suites.size()) fail("the host chose a suite that was not offered");
+        std::memcpy(host_key.data(), f.data() + 5, host_key.size());
+        if (!options.check_host_key) fail("no way to check the host's key");
+        try {
+          options.check_host_key(host_key);
+        } catch (const SessionError& e) {
+          fail(e.what());
+        }
         prologue.insert(prologue.end(), f.begin(), f.end());
         begin_handshake(options.suites[f[4]]);
         return advance(events);
@@ -257,6 +268,7 @@ SecureSession::SecureSession(SessionOptions options, Writer write) : s_(std::mak
   s_->write = std::move(write);
   s_->prologue.assign(kPrologueLabel, kPrologueLabel + std::strlen(kPrologueLabel));
   s_->phase = s_->options.initiator ? Phase::Idle : Phase::AwaitOffer;
+  if (!s_->options.initiator) crypto_scalarmult_base(s_->own_public.data(), s_->options.local_private.data());
 }
 
 SecureSession::~SecureSession() = default;

@@ -58,9 +58,12 @@ struct Pair {
 
   Pair(Plugins& p, std::vector<std::string> viewer_suites, std::vector<std::string> host_suites,
        const KeyPair& host_key, std::optional<Key32> pinned = std::nullopt, const KeyPair* viewer_key = nullptr) {
+    const Key32 expected = pinned ? *pinned : host_key.pub;
     SessionOptions v{true, p.suites(viewer_suites), viewer_key ? viewer_key->priv : Key32{},
-                     pinned ? pinned : std::optional<Key32>(host_key.pub)};
-    SessionOptions h{false, p.suites(host_suites), host_key.priv, std::nullopt};
+                     [expected](const Key32& announced) {
+                       if (announced != expected) throw SessionError("key mismatch");
+                     }};
+    SessionOptions h{false, p.suites(host_suites), host_key.priv, {}};
     viewer = std::make_unique<SecureSession>(v, [this](Bytes b) { wire.emplace_back(true, std::move(b)); });
     host = std::make_unique<SecureSession>(h, [this](Bytes b) { wire.emplace_back(false, std::move(b)); });
     for (auto* s : {viewer.get(), host.get()})
@@ -180,14 +183,40 @@ TEST_CASE("a man in the middle who edits the suite offer breaks the handshake") 
   CHECK_FALSE(p.host->established());
 }
 
-TEST_CASE("a viewer pinning the wrong host key never gets a session") {
+TEST_CASE("a viewer pinning another key refuses the host before any handshake") {
   Plugins plugins;
   KeyPair host_key, impostor;
   Pair p(plugins, {kNkChaCha}, {kNkChaCha}, host_key, impostor.pub);
   p.viewer->start();
-  CHECK_THROWS_WITH(p.pump(), Catch::Contains("handshake failed: decryption failed"));
-  CHECK_FALSE(p.host->established());
+  CHECK_THROWS_WITH(p.pump(), "key mismatch");
   CHECK_FALSE(p.viewer->established());
+}
+
+TEST_CASE("a man in the middle who swaps the announced key cannot finish the handshake") {
+  Plugins plugins;
+  KeyPair host_key, mitm;
+  // A viewer that accepts whatever key it is shown (first use) still gets no session with the wrong key: the
+  // real host cannot decrypt a handshake made for the substituted key.
+  SessionOptions v{true, plugins.suites({kNkChaCha}), Key32{}, [](const Key32&) {}};
+  SessionOptions h{false, plugins.suites({kNkChaCha}), host_key.priv, {}};
+  std::deque<std::pair<bool, Bytes>> wire;
+  SecureSession viewer(v, [&](Bytes b) { wire.emplace_back(true, std::move(b)); });
+  SecureSession host(h, [&](Bytes b) { wire.emplace_back(false, std::move(b)); });
+  viewer.start();
+  std::string error;
+  try {
+    while (!wire.empty()) {
+      auto [to_host, bytes] = std::move(wire.front());
+      wire.pop_front();
+      if (!to_host && bytes.size() == 2 + 5 + 32)  // the choice: put the attacker's key in it
+        std::copy(mitm.pub.begin(), mitm.pub.end(), bytes.begin() + 7);
+      (to_host ? host : viewer).receive(bytes);
+    }
+  } catch (const SessionError& e) {
+    error = e.what();
+  }
+  CHECK(error.find("handshake failed") != std::string::npos);
+  CHECK_FALSE(host.established());
 }
 
 TEST_CASE("tampered transport frames end the session and nothing corrupt is delivered") {
@@ -247,7 +276,7 @@ TEST_CASE("tampered transport frames end the session and nothing corrupt is deli
 TEST_CASE("garbage instead of an offer is refused with a clear line") {
   Plugins plugins;
   KeyPair host_key;
-  SessionOptions h{false, plugins.suites({kNkChaCha}), host_key.priv, std::nullopt};
+  SessionOptions h{false, plugins.suites({kNkChaCha}), host_key.priv, {}};
   SecureSession host(h, [](Bytes) {});
   CHECK_THROWS_WITH(host.receive(Bytes{0, 8, 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T'}),
                     "the peer does not speak Telepane's session protocol");

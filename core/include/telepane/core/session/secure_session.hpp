@@ -31,8 +31,11 @@ struct SessionOptions {
   // Crypto suites this end accepts, best first. The initiator offers them in this order; the responder takes the
   // first offered one it also has.
   std::vector<plugins::FeatureRef> suites;
-  Key32 local_private{};               // this peer's static key (identity)
-  std::optional<Key32> remote_public;  // initiator: the host's key, pinned or from its full ID
+  Key32 local_private{};  // this peer's static key (identity)
+  // Initiator: decides whether the static key the host announces is the host it meant (its full ID's fingerprint,
+  // the pin in known_hosts, the rendezvous server's signed answer). Throw SessionError to refuse; the handshake
+  // then proves the host holds that key.
+  std::function<void(const Key32& host_key)> check_host_key;
 };
 
 struct HandshakeDone {
