@@ -15,8 +15,9 @@ typedef struct tp_listener tp_listener; /* opaque, plugin-owned: accepts connect
 #define TP_TRANSPORT_STREAM 0x1u   /* ordered bytes; the engine frames messages itself */
 #define TP_TRANSPORT_DATAGRAM 0x2u /* one engine message per datagram, may be lost or reordered */
 
-/* What a link reports. Every callback runs on the host's io thread, never concurrently for one link, and must not
- * block. `data` is borrowed for the call. After on_closed no callback of this link runs again. */
+/* What a link reports. Every callback runs on the transport's io thread, never concurrently for one link, and must
+ * not block: hand the bytes to your own thread. `data` is borrowed for the call. After on_closed, or once
+ * close_link() has returned, no callback of this link runs again. */
 typedef struct tp_link_events {
   uint32_t struct_size;
   void* user;
@@ -31,19 +32,23 @@ typedef struct tp_transport_vtbl {
    * `events` (copied) report data and closure. [control thread] */
   tp_status (*connect)(const tp_host* host, const char* address, const tp_link_events* events, tp_link** out,
                        tp_error* err);
-  /* Listens on `address`; each accepted link is handed to on_accept(user, link), which must set its events with
-   * set_events() before returning. [control thread]; on_accept runs on the io thread. */
+  /* Listens on `address` (port 0: any free port, see listener_address); each accepted link is handed to
+   * on_accept(user, link), which must set its events with set_events() before returning and owns the link.
+   * [control thread]; on_accept runs on the transport's io thread. */
   tp_status (*listen)(const tp_host* host, const char* address, void* user,
                       void (*on_accept)(void* user, tp_link* link), tp_listener** out, tp_error* err);
-  /* [io thread, inside on_accept] */
+  /* [the transport's io thread, inside on_accept] */
   tp_status (*set_events)(tp_link* link, const tp_link_events* events);
   /* Queues bytes for sending; copies them. Returns TP_ERR_AGAIN when the link's send buffer is full (the engine
    * then drops stale media rather than queueing it). [any thread] */
   tp_status (*send)(tp_link* link, tp_bytes data, tp_error* err);
-  /* Closes and frees the link; on_closed is not called for a close the owner asked for. [control thread] */
+  /* Closes and frees the link; on_closed is not called for a close the owner asked for. Waits for a callback of
+   * this link running on another thread. [any thread, including the link's own callbacks] */
   void (*close_link)(tp_link* link);
-  /* [control thread] */
+  /* Stops accepting and frees the listener; waits for a running on_accept. [control thread] */
   void (*close_listener)(tp_listener* listener);
+  /* The address the listener is bound to, in connect()'s syntax, copied NUL-terminated into buf[cap]. [any] */
+  tp_status (*listener_address)(tp_listener* listener, char* buf, size_t cap, size_t* len);
 } tp_transport_vtbl;
 
 #ifdef __cplusplus
