@@ -1,0 +1,50 @@
+// A running session over one transport link: the secure session, then password authentication (bound to the
+// handshake hash), then the services the host granted, each on its own channel, until either side closes with a
+// reason. Owns one worker thread; the transport's io thread only queues work for it.
+//
+// Events on the bus: "session.state" (text: "authenticating", "established", "closed: <reason>").
+#pragma once
+
+#include <telepane/core/bus/event_bus.hpp>
+#include <telepane/core/log/logger.hpp>
+#include <telepane/core/session/secure_session.hpp>
+#include <telepane/core/session/transport_link.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace telepane::core::session {
+
+struct PeerSessionConfig {
+  SessionOptions secure;  // role, suites, identity, host key check
+  // Host: the method the viewer must pass (absent: no authentication, e.g. a trusted device). Viewer: the method
+  // it answers with.
+  std::optional<plugins::FeatureRef> auth;
+  std::string secret;                         // viewer: what the person typed
+  std::vector<plugins::FeatureRef> services;  // the services this end can run
+  std::vector<std::string> grant;             // host: capabilities to grant ("chat", ...)
+  std::chrono::milliseconds keepalive{5000};  // ping after this much silence; give up after three times it
+};
+
+class PeerSession {
+ public:
+  PeerSession(PeerSessionConfig config, std::unique_ptr<TransportLink> link, EventBus& bus, Logger& logger);
+  ~PeerSession();  // closes with "closed" if still open, joins the worker
+  PeerSession(const PeerSession&) = delete;
+  PeerSession& operator=(const PeerSession&) = delete;
+
+  // Ends the session, telling the peer why. [any thread]
+  void close(const std::string& reason);
+  // Waits until the session is closed or `timeout` passes; returns the reason, or nullopt while open.
+  std::optional<std::string> wait_closed(std::chrono::milliseconds timeout);
+  bool authenticated() const;
+  std::vector<std::string> capabilities() const;  // granted, once authenticated
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telepane::core::session

@@ -1,0 +1,175 @@
+// Two peers in one process, each with its own loader, bus and plugins, talking over real TCP on loopback:
+// handshake, password authentication, chat both ways, and the reasons sessions end with.
+#include <catch2/catch.hpp>
+#include <telepane/core/plugins/plugin_manager.hpp>
+#include <telepane/core/session/peer_session.hpp>
+
+#include <sodium.h>
+
+#include <mutex>
+#include <thread>
+
+using namespace telepane::core;
+using namespace telepane::core::session;
+using namespace std::chrono_literals;
+
+namespace {
+// One peer's core: loader, bus and the real plugins from the build's plugin directory.
+struct Peer {
+  Logger logger{[](LogLevel, const std::string&) {}, LogLevel::Error};
+  ThreadPool pool{2};
+  EventBus bus{logger};
+  plugins::PluginManager manager{{logger, bus, pool}};
+  std::mutex mu;
+  std::vector<std::string> one_time, chat;
+  Subscription s1 = bus.subscribe("auth.password.one_time", pool, [this](const Event& e) { add(one_time, e.payload); });
+  Subscription s2 = bus.subscribe("chat.received", pool, [this](const Event& e) { add(chat, e.payload); });
+  Key32 priv{}, pub{};
+
+  Peer() {
+    REQUIRE(sodium_init() >= 0);
+    randombytes_buf(priv.data(), priv.size());
+    crypto_scalarmult_base(pub.data(), priv.data());
+    manager.discover({TELEPANE_PLUGIN_DIR});
+    manager.load({}, [](const std::string& id) {
+      config::Value v = config::Value::map({});
+      if (id == "org.telepane.auth.password") v.set("memory_mib", config::Value::scalar("8", false, {}));
+      return v;
+    });
+  }
+  void add(std::vector<std::string>& list, const std::string& s) {
+    std::lock_guard lock(mu);
+    list.push_back(s);
+  }
+  std::vector<std::string> get(const std::vector<std::string>& list) {
+    std::lock_guard lock(mu);
+    return list;
+  }
+  template <class Pred>
+  bool eventually(Pred pred) {
+    for (int i = 0; i < 2000; ++i) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+  plugins::FeatureRef feature(tp_kind kind, const std::string& name) {
+    auto f = manager.feature(kind, name);
+    REQUIRE(f);
+    return *f;
+  }
+  PeerSessionConfig config(bool viewer) {
+    PeerSessionConfig c;
+    c.secure.initiator = viewer;
+    c.secure.suites = {feature(TP_KIND_CRYPTO, "Noise_NK_25519_ChaChaPoly_BLAKE2b")};
+    c.secure.local_private = priv;
+    c.auth = feature(TP_KIND_AUTH, "password");
+    c.services = {feature(TP_KIND_SERVICE, "chat")};
+    if (!viewer) c.grant = {"chat"};
+    return c;
+  }
+};
+
+// The host side: a listener whose accepted links become sessions.
+struct Host {
+  Peer& peer;
+  std::mutex mu;
+  std::vector<std::unique_ptr<PeerSession>> sessions;
+  std::unique_ptr<TransportListener> listener;
+  explicit Host(Peer& p) : peer(p) {
+    listener = TransportListener::listen(
+        p.feature(TP_KIND_TRANSPORT, "tcp"), "127.0.0.1:0", [this](std::unique_ptr<TransportLink> link) {
+          auto s = std::make_unique<PeerSession>(peer.config(false), std::move(link), peer.bus, peer.logger);
+          std::lock_guard lock(mu);
+          sessions.push_back(std::move(s));
+        });
+  }
+  PeerSession* session() {
+    for (int i = 0; i < 2000; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (!sessions.empty()) return sessions.back().get();
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    FAIL("no session accepted");
+    return nullptr;
+  }
+  ~Host() {
+    listener.reset();
+    std::lock_guard lock(mu);
+    sessions.clear();
+  }
+};
+
+std::unique_ptr<PeerSession> connect(Peer& viewer, Host& host, const std::string& password,
+                                     std::optional<Key32> expected_key = std::nullopt) {
+  auto cfg = viewer.config(true);
+  cfg.secret = password;
+  const Key32 expected = expected_key.value_or(host.peer.pub);
+  cfg.secure.check_host_key = [expected](const Key32& k) {
+    if (k != expected) throw SessionError("key mismatch");
+  };
+  return std::make_unique<PeerSession>(
+      std::move(cfg), TransportLink::connect(viewer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address()),
+      viewer.bus, viewer.logger);
+}
+}  // namespace
+
+TEST_CASE("the one-time password opens a session, chat flows both ways, and a close carries its reason") {
+  Peer host_peer, viewer_peer;
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
+  const std::string otp = host_peer.get(host_peer.one_time).back();
+  Host host(host_peer);
+  auto viewer = connect(viewer_peer, host, otp);
+  REQUIRE(viewer_peer.eventually([&] { return viewer->authenticated(); }));
+  CHECK(viewer->capabilities() == std::vector<std::string>{"chat"});
+  REQUIRE(host_peer.eventually([&] { return host.session()->authenticated(); }));
+
+  viewer_peer.bus.publish("chat.send", "hello host");
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.chat).empty(); }));
+  CHECK(host_peer.get(host_peer.chat) == std::vector<std::string>{"hello host"});
+  host_peer.bus.publish("chat.send", "hello viewer");
+  REQUIRE(viewer_peer.eventually([&] { return !viewer_peer.get(viewer_peer.chat).empty(); }));
+  CHECK(viewer_peer.get(viewer_peer.chat) == std::vector<std::string>{"hello viewer"});
+
+  viewer->close("bye for now");
+  CHECK(host.session()->wait_closed(20s) == "bye for now");
+  CHECK(viewer->wait_closed(20s) == "bye for now");
+  // The one-time password served this session and has changed.
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.one_time).size() == 2; }));
+  CHECK(host_peer.get(host_peer.one_time).back() != otp);
+}
+
+TEST_CASE("a wrong password ends the session on both sides with 'wrong password'") {
+  Peer host_peer, viewer_peer;
+  Host host(host_peer);
+  auto viewer = connect(viewer_peer, host, "not the password");
+  CHECK(viewer->wait_closed(20s) == "wrong password");
+  CHECK(host.session()->wait_closed(20s) == "wrong password");
+  CHECK_FALSE(viewer->authenticated());
+  CHECK(viewer_peer.get(viewer_peer.chat).empty());
+}
+
+TEST_CASE("a host presenting another key than expected is refused before any password is sent") {
+  Peer host_peer, viewer_peer, impostor;
+  Host host(host_peer);
+  auto viewer = connect(viewer_peer, host, "whatever", impostor.pub);
+  CHECK(viewer->wait_closed(20s) == "key mismatch");
+  CHECK(host.session()->wait_closed(20s).value_or("").rfind("connection lost", 0) == 0);
+}
+
+TEST_CASE("nothing listening: the viewer's session ends with the transport's reason") {
+  Peer viewer_peer;
+  auto cfg = viewer_peer.config(true);
+  cfg.secure.check_host_key = [](const Key32&) {};
+  std::string address;
+  {
+    Peer other;
+    Host gone(other);
+    address = gone.listener->address();
+  }
+  PeerSession viewer(std::move(cfg), TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), address),
+                     viewer_peer.bus, viewer_peer.logger);
+  CHECK(viewer.wait_closed(20s).value_or("").rfind("connection lost: cannot connect to " + address, 0) == 0);
+}
