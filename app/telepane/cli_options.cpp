@@ -20,6 +20,10 @@ po::options_description options(CliOptions& o) {
   add("identity", po::value(&o.identity_file), "the identity (key) file (default ~/.local/share/telepane/identity)");
   add("known-hosts", po::value(&o.known_hosts_file),
       "the pinned host keys file (default ~/.local/share/telepane/known_hosts)");
+  add("listen", po::value(&o.listen), "host: the address to accept direct connections on (default host.listen)");
+  add("address", po::value(&o.address), "connect: the host's address, HOST:PORT");
+  add("password", po::value(&o.password),
+      "connect: the host's password (or TELEPANE_PASSWORD; prompted on a terminal)");
   add("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)");
   add("dir", po::value(&o.dir), "plugin new: where to create the project (default ./NAME)");
   add("id", po::value(&o.id), "plugin new: the plugin id (default com.example.KIND.NAME)");
@@ -52,6 +56,11 @@ std::string help_text() {
       "Telepane, a self-hosted remote desktop: this is the peer.\n"
       "\n"
       "Commands:\n"
+      "  host [--listen ADDR]      share this machine (headless): prints its ID and one-time password; chat on\n"
+      "                            the terminal; SIGINT or SIGTERM stops it\n"
+      "  connect ID --address HOST:PORT [--password P]\n"
+      "                            connect to a host (headless): checks its key against the full ID and the\n"
+      "                            known-hosts pin, then chat on the terminal; end of input leaves\n"
       "  id                        this machine's ID and full ID (creates its key on first run)\n"
       "  known-hosts list          the host keys this viewer pinned, as full IDs\n"
       "  known-hosts accept ID@FINGERPRINT\n"

@@ -21,6 +21,9 @@ struct CliOptions {
   std::vector<std::string> words;         // the command and its positional arguments
   std::string identity_file;              // --identity
   std::string known_hosts_file;           // --known-hosts
+  std::string listen;                     // host --listen
+  std::string address;                    // connect --address
+  std::string password;                   // connect --password
   // Options of `plugin new`.
   std::string kind;
   std::string dir;

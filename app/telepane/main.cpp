@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     if (command == "id") return id_command(opts);
     if (command == "known-hosts") return known_hosts_command(opts);
     if (command == "password") return password_command(opts, logger);
+    if (command == "host") return host_command(opts, logger);
+    if (command == "connect") return connect_command(opts, logger);
     return usage("unknown command '" + command + "'");
   } catch (const UsageError& e) {
     return usage(e.what());

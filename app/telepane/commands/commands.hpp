@@ -23,5 +23,7 @@ int plugin_new_command(const CliOptions& opts);
 int id_command(const CliOptions& opts);
 int known_hosts_command(const CliOptions& opts);
 int password_command(const CliOptions& opts, core::Logger& logger);
+int host_command(const CliOptions& opts, core::Logger& logger);
+int connect_command(const CliOptions& opts, core::Logger& logger);
 
 }  // namespace telepane::app

@@ -20,6 +20,16 @@ constexpr const char* kCoreSchema = R"JSON({
                  "description": "Plugin directories, searched in order (absent: the installed plugin directory, then ~/.local/share/telepane/plugins)"}
       }
     },
+    "host": {
+      "type": "object",
+      "description": "Sharing this machine (telepane host)",
+      "properties": {
+        "listen": {"type": "string", "default": "0.0.0.0:21118",
+                   "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
+        "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
+                  "description": "What an authenticated viewer may use: service capabilities such as chat"}
+      }
+    },
     "log": {
       "type": "object",
       "properties": {
@@ -31,7 +41,7 @@ constexpr const char* kCoreSchema = R"JSON({
 })JSON";
 
 const std::vector<std::string>& core_keys() {
-  static const std::vector<std::string> keys = {"plugins", "log"};
+  static const std::vector<std::string> keys = {"plugins", "host", "log"};
   return keys;
 }
 
@@ -71,7 +81,8 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
   config::Value core_part = config::Value::map(layers.tree().origin());
   for (auto& key : core_keys())
     if (const config::Value* v = layers.tree().find(key)) core_part.set(key, *v);
-  const config::Value core = core_schema().apply(&core_part, "", layers.tree().origin(), errors);
+  core_ = core_schema().apply(&core_part, "", layers.tree().origin(), errors);
+  const config::Value& core = core_;
   if (!errors.empty()) return errors;
 
   if (options.log_level)
@@ -93,7 +104,7 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
     const plugins::PluginRecord* rec = manager_.find(key);
     if (rec == nullptr) {
       errors.push_back(value.origin().str() + ": unknown key '" + key +
-                       "': not a core setting (plugins, log) and no installed plugin has this id");
+                       "': not a core setting (plugins, host, log) and no installed plugin has this id");
       continue;
     }
     if (rec->state == plugins::PluginState::Failed) continue;  // its own failure is reported; its schema is unknown
@@ -123,6 +134,8 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
 void Runtime::load_plugins() {
   manager_.load(selection_, [this](const std::string& id) { return plugin_config(id); });
 }
+
+const config::Value& Runtime::core_config() const { return core_; }
 
 const config::Value& Runtime::plugin_config(const std::string& id) const {
   static const config::Value empty = config::Value::map(config::Origin{"<defaults>", 0, 0});

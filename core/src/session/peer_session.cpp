@@ -103,7 +103,7 @@ struct PeerSession::Impl {
       queue.clear();
     }
     state("closed: " + reason);
-    log.info("session", "closed: " + reason);
+    log.debug("session", "closed: " + reason);  // the state event carries it to whoever shows it
     if (!told_peer) link.reset();  // waits for a transport callback in flight; the worker sends nothing more
     cv.notify_all();
   }
@@ -213,6 +213,12 @@ struct PeerSession::Impl {
       }
       case control::Control::kAuthProof: {
         if (viewer || !challenged || authed) throw SessionError("protocol violation: unexpected password proof");
+        const auto now = std::chrono::steady_clock::now();
+        if (cfg.limiter) {
+          if (auto wait = cfg.limiter->wait(cfg.limiter_key, now))
+            return refuse("too many wrong passwords: try again in " + std::to_string((wait->count() + 999) / 1000) +
+                          " s");
+        }
         const auto& p = m.auth_proof().proof();
         tp_auth_result result = TP_AUTH_INVALID;
         tp_error err{};
@@ -221,7 +227,11 @@ struct PeerSession::Impl {
                                      {reinterpret_cast<const uint8_t*>(p.data()), p.size()}, &result, &err);
             s != TP_OK)
           return refuse(std::string("bad password proof: ") + err.message);
-        if (result != TP_AUTH_ACCEPTED) return refuse("wrong password");
+        if (result != TP_AUTH_ACCEPTED) {
+          if (cfg.limiter) cfg.limiter->failure(cfg.limiter_key, now);
+          return refuse("wrong password");
+        }
+        if (cfg.limiter) cfg.limiter->success(cfg.limiter_key);
         control::Control reply;
         reply.mutable_auth_result()->set_accepted(true);
         for (auto& g : cfg.grant) reply.mutable_auth_result()->add_capabilities(g);

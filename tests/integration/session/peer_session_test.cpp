@@ -76,10 +76,13 @@ struct Host {
   std::mutex mu;
   std::vector<std::unique_ptr<PeerSession>> sessions;
   std::unique_ptr<TransportListener> listener;
+  std::shared_ptr<FailureLimiter> limiter;
   explicit Host(Peer& p) : peer(p) {
     listener = TransportListener::listen(
         p.feature(TP_KIND_TRANSPORT, "tcp"), "127.0.0.1:0", [this](std::unique_ptr<TransportLink> link) {
-          auto s = std::make_unique<PeerSession>(peer.config(false), std::move(link), peer.bus, peer.logger);
+          auto cfg = peer.config(false);
+          cfg.limiter = limiter;
+          auto s = std::make_unique<PeerSession>(cfg, std::move(link), peer.bus, peer.logger);
           std::lock_guard lock(mu);
           sessions.push_back(std::move(s));
         });
@@ -172,4 +175,19 @@ TEST_CASE("nothing listening: the viewer's session ends with the transport's rea
   PeerSession viewer(std::move(cfg), TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), address),
                      viewer_peer.bus, viewer_peer.logger);
   CHECK(viewer.wait_closed(20s).value_or("").rfind("connection lost: cannot connect to " + address, 0) == 0);
+}
+
+TEST_CASE("wrong passwords back off across sessions") {
+  Peer host_peer, viewer_peer;
+  auto limiter = std::make_shared<FailureLimiter>(BackoffPolicy{2, 60s, 60s, 15min, 100});
+  Host host(host_peer);
+  host.limiter = limiter;
+  for (int i = 0; i < 2; ++i) {
+    auto viewer = connect(viewer_peer, host, "guess " + std::to_string(i));
+    CHECK(viewer->wait_closed(20s) == "wrong password");
+  }
+  // Even the right password waits now: the limiter answers before the proof is checked.
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
+  auto viewer = connect(viewer_peer, host, host_peer.get(host_peer.one_time).back());
+  CHECK(viewer->wait_closed(20s).value_or("").rfind("too many wrong passwords: try again in ", 0) == 0);
 }

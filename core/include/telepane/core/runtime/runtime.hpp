@@ -42,6 +42,8 @@ class Runtime {
 
   // The config as plugins see it: validated, defaults filled in. Plugins without settings have no entry.
   const config::Value& plugin_config(const std::string& id) const;
+  // The core's own settings (plugins, host, log), validated with defaults.
+  const config::Value& core_config() const;
   const std::vector<std::string>& config_files() const { return files_; }
   const std::vector<std::string>& plugin_dirs() const { return dirs_; }
 
@@ -55,6 +57,7 @@ class Runtime {
   plugins::PluginManager manager_;
   plugins::Selection selection_;
   std::map<std::string, config::Value> plugin_configs_;
+  config::Value core_;
   std::vector<std::string> files_;
   std::vector<std::string> dirs_;
 };

@@ -7,6 +7,7 @@
 
 #include <telepane/core/bus/event_bus.hpp>
 #include <telepane/core/log/logger.hpp>
+#include <telepane/core/session/failure_limiter.hpp>
 #include <telepane/core/session/secure_session.hpp>
 #include <telepane/core/session/transport_link.hpp>
 
@@ -26,6 +27,10 @@ struct PeerSessionConfig {
   std::vector<plugins::FeatureRef> services;  // the services this end can run
   std::vector<std::string> grant;             // host: capabilities to grant ("chat", ...)
   std::chrono::milliseconds keepalive{5000};  // ping after this much silence; give up after three times it
+  // Host: wrong passwords back off across sessions under `limiter_key` (this host's ID; the source address
+  // once transports report it).
+  std::shared_ptr<FailureLimiter> limiter;
+  std::string limiter_key = "password";
 };
 
 class PeerSession {

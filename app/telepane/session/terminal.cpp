@@ -1,0 +1,73 @@
+#include "session/terminal.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <mutex>
+
+namespace telepane::app {
+namespace {
+std::mutex& out_mu() {
+  static std::mutex mu;  // one process, one stdout
+  return mu;
+}
+}  // namespace
+
+void Terminal::say(const std::string& line) {
+  std::lock_guard lock(out_mu());
+  std::cout << line << std::endl;
+}
+
+Terminal::Terminal(core::EventBus& bus, core::Executor& executor, std::string peer_label)
+    : bus_(bus), label_(std::move(peer_label)) {
+  chat_ = bus.subscribe("chat.received", executor, [this](const core::Event& e) { say(label_ + ": " + e.payload); });
+  state_ = bus.subscribe("session.state", executor, [](const core::Event& e) { say("session: " + e.payload); });
+}
+
+Terminal::~Terminal() {
+  stop_ = true;
+  if (reader_.joinable()) reader_.join();
+}
+
+void Terminal::read_stdin(std::function<void()> on_eof) {
+  reader_ = std::thread([this, on_eof = std::move(on_eof)] {
+    std::string pending;
+    char buf[4096];
+    while (!stop_) {
+      pollfd p{STDIN_FILENO, POLLIN, 0};
+      const int ready = poll(&p, 1, 200);  // bounded, so the destructor can stop this thread
+      if (ready <= 0) continue;
+      const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+      if (n <= 0) break;
+      pending.append(buf, std::size_t(n));
+      for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+        std::string line = pending.substr(0, nl);
+        pending.erase(0, nl + 1);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) bus_.publish("chat.send", line);
+      }
+    }
+    if (!stop_) on_eof();
+  });
+}
+
+StopSignal::StopSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+bool StopSignal::wait(int timeout_ms) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  const timespec ts{timeout_ms / 1000, long(timeout_ms % 1000) * 1000000L};
+  return sigtimedwait(&set, nullptr, &ts) > 0;
+}
+
+}  // namespace telepane::app

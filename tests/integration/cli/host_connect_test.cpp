@@ -1,0 +1,115 @@
+// `telepane host` and `telepane connect` as people run them: two real processes on loopback, chat typed on one
+// terminal appearing on the other, and the reasons a connection fails.
+#include <catch2/catch.hpp>
+
+#include "child_process.hpp"
+#include "process.hpp"
+
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+using telepane::test::ChildProcess;
+using telepane::test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+struct Machine {  // one peer's own home: identity, known hosts, config
+  TempDir home;
+  std::map<std::string, std::string> env() const {
+    return {{"HOME", home.path().string()},
+            {"XDG_CONFIG_HOME", (home / "config").string()},
+            {"XDG_DATA_HOME", (home / "data").string()},
+            {"TELEPANE_SYSCONFDIR", (home / "etc").string()}};
+  }
+};
+
+// The last value printed after `prefix` ("full id: ", "listening on ").
+std::string field(const std::string& out, const std::string& prefix) {
+  const std::regex re(prefix + "(\\S+)");
+  std::string last;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator(); ++it) last = (*it)[1];
+  return last;
+}
+
+struct SharedDesk {
+  Machine machine;
+  std::unique_ptr<ChildProcess> host;
+  std::string address, full_id, otp;
+  SharedDesk() {
+    machine.home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8}\n");
+    host = std::make_unique<ChildProcess>(std::vector<std::string>{TELEPANE_BIN, "host", "--listen", "127.0.0.1:0"},
+                                          machine.env());
+    REQUIRE(host->wait_for("full id: ", 20s));
+    REQUIRE(host->wait_for("one-time password: ", 20s));
+    address = field(host->out(), "listening on ");
+    full_id = field(host->out(), "full id: ");
+    otp = field(host->out(), "one-time password: ");
+  }
+  ~SharedDesk() {
+    host->signal(SIGTERM);
+    host->wait_exit(20s);
+  }
+};
+}  // namespace
+
+TEST_CASE("host and connect: chat both ways, then the viewer leaves") {
+  SharedDesk desk;
+  Machine viewer_machine;
+  ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address, "--password", desk.otp},
+                      viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  viewer.write("hello from the viewer\n");
+  REQUIRE(desk.host->wait_for("viewer: hello from the viewer", 20s));
+  desk.host->write("hello from the host\n");
+  REQUIRE(viewer.wait_for("host: hello from the host", 20s));
+  viewer.close_stdin();
+  CHECK(viewer.wait_exit(20s) == 0);
+  CHECK(viewer.out().find("closed: the viewer left") != std::string::npos);
+  REQUIRE(desk.host->wait_for("session: closed: the viewer left", 20s));
+  // The viewer pinned the host's key on first use.
+  std::ifstream pins(viewer_machine.home / "data/telepane/known_hosts");
+  std::stringstream text;
+  text << pins.rdbuf();
+  CHECK(text.str().find(desk.full_id.substr(0, 9) + " " + desk.full_id.substr(10)) != std::string::npos);
+  // The host stops cleanly on SIGTERM.
+  desk.host->signal(SIGTERM);
+  CHECK(desk.host->wait_exit(20s) == 0);
+  CHECK(desk.host->out().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("a wrong password: exit 1 with the reason, and the host's one-time password is still good") {
+  SharedDesk desk;
+  Machine viewer_machine;
+  ChildProcess wrong({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address, "--password", "nope"},
+                     viewer_machine.env());
+  CHECK(wrong.wait_exit(30s) == 1);
+  CHECK(wrong.err() == "telepane: wrong password\n");
+}
+
+TEST_CASE("a full ID naming another key: exit 1 with key mismatch and both fingerprints") {
+  SharedDesk desk;
+  Machine viewer_machine;
+  const std::string fake = desk.full_id.substr(0, 10) + std::string(32, 'a');
+  ChildProcess viewer({TELEPANE_BIN, "connect", fake, "--address", desk.address, "--password", desk.otp},
+                      viewer_machine.env());
+  CHECK(viewer.wait_exit(30s) == 1);
+  CHECK(viewer.err().find("key mismatch for " + desk.full_id.substr(0, 9)) != std::string::npos);
+  CHECK(viewer.err().find(std::string(32, 'a')) != std::string::npos);
+  CHECK(viewer.err().find(desk.full_id.substr(10)) != std::string::npos);
+}
+
+TEST_CASE("connect without an address or a password is a usage error") {
+  Machine m;
+  auto r = telepane::test::run_process({TELEPANE_BIN, "connect", "123456789"}, {m.env(), {}, 20s});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--address HOST:PORT") != std::string::npos);
+  r = telepane::test::run_process({TELEPANE_BIN, "connect", "123456789", "--address", "127.0.0.1:1"},
+                                  {m.env(), {}, 20s});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--password") != std::string::npos);
+  r = telepane::test::run_process({TELEPANE_BIN, "connect", "12345"}, {m.env(), {}, 20s});
+  CHECK(r.exit_code == 2);
+}
