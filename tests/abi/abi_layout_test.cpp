@@ -44,7 +44,7 @@ static_assert(offsetof(tp_capture_vtbl, probe) == 8 && sizeof(tp_capture_vtbl) =
 static_assert(offsetof(tp_encoder_vtbl, input_format) == 4 && offsetof(tp_encoder_vtbl, probe) == 8);
 static_assert(sizeof(tp_encoder_vtbl) == 56);
 static_assert(offsetof(tp_decoder_vtbl, output_format) == 4 && sizeof(tp_decoder_vtbl) == 32);
-static_assert(offsetof(tp_transport_vtbl, flags) == 4 && sizeof(tp_transport_vtbl) == 64);
+static_assert(offsetof(tp_transport_vtbl, flags) == 4 && sizeof(tp_transport_vtbl) == 72);
 static_assert(sizeof(tp_crypto_vtbl) == 88 && offsetof(tp_crypto_vtbl, handshake_next) == 80);
 static_assert(sizeof(tp_auth_vtbl) == 40 && offsetof(tp_auth_vtbl, verify) == 24);
 static_assert(offsetof(tp_service_vtbl, capability) == 8 && offsetof(tp_service_vtbl, priority) == 16);

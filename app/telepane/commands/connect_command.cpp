@@ -69,6 +69,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
       }
       if (stop.wait(100)) session.close("the viewer left");
     }
+    terminal.stop_reading();  // its end-of-input handler uses the session, which goes away next
     had_session = had_session || session.authenticated();
     if (!had_session) {
       std::cerr << "telepane: " << *reason << "\n";

@@ -5,8 +5,11 @@
 #include "session/terminal.hpp"
 
 #include <telepane/core/identity/identity.hpp>
+#include <telepane/core/session/admission.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 
 namespace telepane::app {
@@ -35,13 +38,29 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     cfg.limiter_key = "id:" + id.numeric_id();
     const std::string listen = opts.listen.empty() ? rt.core_config().at_path("host.listen")->text() : opts.listen;
 
+    const auto& core = rt.core_config();
+    cfg.auth_timeout = std::chrono::milliseconds(*core.at_path("host.auth_timeout_ms")->as_int());
+    auto admission = std::make_shared<cs::Admission>(
+        cs::AdmissionLimits{std::size_t(*core.at_path("host.max_sessions")->as_int()),
+                            std::size_t(*core.at_path("host.max_pending_per_source")->as_int())});
+
+    struct Hosted {
+      cs::Admission::Ticket ticket;
+      std::unique_ptr<cs::PeerSession> session;
+    };
     std::mutex mu;
-    std::vector<std::unique_ptr<cs::PeerSession>> sessions;
+    std::vector<Hosted> sessions;
     auto listener =
         cs::TransportListener::listen(tcp_transport(rt), listen, [&](std::unique_ptr<cs::TransportLink> link) {
+          const std::string source = cs::address_without_port(link->peer_address());
+          auto admitted = admission->admit(source);
+          if (auto* why = std::get_if<std::string>(&admitted)) {
+            logger.debug("host", "refused a connection: " + *why);
+            return;  // the link closes as it goes out of scope
+          }
           auto s = std::make_unique<cs::PeerSession>(cfg, std::move(link), rt.bus(), logger);
           std::lock_guard lock(mu);
-          sessions.push_back(std::move(s));
+          sessions.push_back({std::move(std::get<cs::Admission::Ticket>(admitted)), std::move(s)});
         });
     Terminal::say("listening on " + listener->address());
     Terminal::say("id: " + id.numeric_id());
@@ -49,16 +68,23 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     terminal.read_stdin([] {});  // a host without a terminal keeps sharing
 
     while (!stop.wait(200)) {
-      std::lock_guard lock(mu);  // forget finished sessions
-      std::erase_if(sessions, [](auto& s) { return s->wait_closed(std::chrono::milliseconds(0)).has_value(); });
+      std::vector<Hosted> finished;  // destroyed outside the lock: a session's destructor joins its worker
+      std::lock_guard lock(mu);
+      for (auto& h : sessions)
+        if (h.ticket.pending() && h.session->authenticated()) h.ticket.authenticated();
+      auto done = std::partition(sessions.begin(), sessions.end(), [](auto& h) {
+        return !h.session->wait_closed(std::chrono::milliseconds(0)).has_value();
+      });
+      std::move(done, sessions.end(), std::back_inserter(finished));
+      sessions.erase(done, sessions.end());
     }
     listener.reset();
-    std::vector<std::unique_ptr<cs::PeerSession>> ending;
+    std::vector<Hosted> ending;
     {
       std::lock_guard lock(mu);
       ending.swap(sessions);
     }
-    for (auto& s : ending) s->close("the host stopped sharing");
+    for (auto& h : ending) h.session->close("the host stopped sharing");
     ending.clear();
     Terminal::say("stopped");
     return kExitOk;

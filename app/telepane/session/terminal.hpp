@@ -18,6 +18,8 @@ class Terminal {
   ~Terminal();
   // Reads stdin lines into "chat.send" until EOF, then calls on_eof once. [its own thread]
   void read_stdin(std::function<void()> on_eof);
+  // Stops and joins the stdin reader: call before whatever on_eof uses goes away.
+  void stop_reading();
   // Prints one line to stdout, whole, even with other threads printing. [any thread]
   static void say(const std::string& line);
 

@@ -38,7 +38,7 @@ std::size_t min_vtable_size(tp_kind k) {
     case TP_KIND_CAPTURE: return TP_END_OF(tp_capture_vtbl, destroy);
     case TP_KIND_ENCODER: return TP_END_OF(tp_encoder_vtbl, destroy);
     case TP_KIND_DECODER: return TP_END_OF(tp_decoder_vtbl, destroy);
-    case TP_KIND_TRANSPORT: return TP_END_OF(tp_transport_vtbl, listener_address);
+    case TP_KIND_TRANSPORT: return TP_END_OF(tp_transport_vtbl, peer_address);
     case TP_KIND_CRYPTO: return TP_END_OF(tp_crypto_vtbl, handshake_next);
     case TP_KIND_AUTH: return TP_END_OF(tp_auth_vtbl, enroll);
     case TP_KIND_SERVICE: return TP_END_OF(tp_service_vtbl, destroy);

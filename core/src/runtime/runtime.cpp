@@ -27,7 +27,13 @@ constexpr const char* kCoreSchema = R"JSON({
         "listen": {"type": "string", "default": "0.0.0.0:21118",
                    "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
         "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
-                  "description": "What an authenticated viewer may use: service capabilities such as chat"}
+                  "description": "What an authenticated viewer may use: service capabilities such as chat"},
+        "max_sessions": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 32,
+                         "description": "Sessions at once, authenticated or not"},
+        "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,
+                                   "description": "Connections still authenticating from one address"},
+        "auth_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 20000,
+                            "description": "A connection that has not authenticated by then is closed"}
       }
     },
     "log": {

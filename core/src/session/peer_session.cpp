@@ -64,6 +64,7 @@ struct PeerSession::Impl {
   Bytes handshake_hash;
   std::vector<std::unique_ptr<Service>> services;
   std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
+  const std::chrono::steady_clock::time_point started = last_heard;
   bool challenged = false;
   uint64_t ping_nonce = 0;
   std::thread worker;
@@ -72,12 +73,10 @@ struct PeerSession::Impl {
       : cfg(std::move(c)), bus(b), log(lg), link(std::move(l)) {}
 
   void post(Work w) {
-    {
-      std::lock_guard lock(mu);
-      if (closed_reason) return;
-      queue.push_back(std::move(w));
-    }
-    cv.notify_all();
+    std::lock_guard lock(mu);
+    if (closed_reason) return;
+    queue.push_back(std::move(w));
+    cv.notify_all();  // under the lock: whoever saw the session close cannot free it between unlock and notify
   }
 
   void state(const std::string& s) { bus.publish("session.state", s); }
@@ -289,13 +288,14 @@ struct PeerSession::Impl {
         std::optional<Work> work;
         {
           std::unique_lock lock(mu);
-          cv.wait_for(lock, cfg.keepalive, [&] { return !queue.empty() || closed_reason; });
+          cv.wait_for(lock, std::min(cfg.keepalive, cfg.auth_timeout), [&] { return !queue.empty() || closed_reason; });
           if (closed_reason) return;
           if (!queue.empty()) {
             work = std::move(queue.front());
             queue.pop_front();
           }
         }
+        if (past_auth_deadline()) return finish("authentication timed out");
         if (!work) {
           keepalive();
           continue;
@@ -322,6 +322,12 @@ struct PeerSession::Impl {
     } catch (const std::exception& e) {
       finish(e.what());
     }
+  }
+
+  // Checked on every turn of the worker, so a peer that keeps sending without authenticating is cut off too.
+  bool past_auth_deadline() {
+    std::lock_guard lock(mu);
+    return !authed && std::chrono::steady_clock::now() - started >= cfg.auth_timeout;
   }
 
   void keepalive() {

@@ -52,6 +52,12 @@ tp_status TransportLink::send(ByteView bytes) {
   return vt_->send(link_, {bytes.data(), bytes.size()}, &err);
 }
 
+std::string TransportLink::peer_address() const {
+  char buf[128];
+  size_t len = 0;
+  return vt_->peer_address(link_, buf, sizeof buf, &len) == TP_OK ? std::string(buf, len) : std::string();
+}
+
 void TransportLink::deliver(ByteView bytes) {
   std::unique_lock lock(mu_);
   if (!on_data_) {

@@ -5,7 +5,12 @@
 #include "child_process.hpp"
 #include "process.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <regex>
@@ -38,8 +43,8 @@ struct SharedDesk {
   Machine machine;
   std::unique_ptr<ChildProcess> host;
   std::string address, full_id, otp;
-  SharedDesk() {
-    machine.home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8}\n");
+  explicit SharedDesk(const std::string& extra_config = "") {
+    machine.home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8}\n" + extra_config);
     host = std::make_unique<ChildProcess>(std::vector<std::string>{TELEPANE_BIN, "host", "--listen", "127.0.0.1:0"},
                                           machine.env());
     REQUIRE(host->wait_for("full id: ", 20s));
@@ -66,6 +71,7 @@ TEST_CASE("host and connect: chat both ways, then the viewer leaves") {
   desk.host->write("hello from the host\n");
   REQUIRE(viewer.wait_for("host: hello from the host", 20s));
   viewer.close_stdin();
+  INFO("viewer stdout: " << viewer.out() << "\nviewer stderr: " << viewer.err());
   CHECK(viewer.wait_exit(20s) == 0);
   CHECK(viewer.out().find("closed: the viewer left") != std::string::npos);
   REQUIRE(desk.host->wait_for("session: closed: the viewer left", 20s));
@@ -112,4 +118,51 @@ TEST_CASE("connect without an address or a password is a usage error") {
   CHECK(r.err.find("--password") != std::string::npos);
   r = telepane::test::run_process({TELEPANE_BIN, "connect", "12345"}, {m.env(), {}, 20s});
   CHECK(r.exit_code == 2);
+}
+
+namespace {
+// A TCP connection from `source` (a loopback address) to `address` that never says anything.
+int idle_connection(const std::string& source, const std::string& address) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  const auto colon = address.rfind(':');
+  inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr);
+  to.sin_port = htons(uint16_t(std::stoi(address.substr(colon + 1))));
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+  return fd;
+}
+
+// True once the host closed the connection (EOF), within `limit`.
+bool closed_by_host(int fd, std::chrono::seconds limit) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, int(std::chrono::milliseconds(limit).count())) <= 0) return false;
+  char c;
+  return ::read(fd, &c, 1) == 0;
+}
+}  // namespace
+
+TEST_CASE("a flood of half-open connections from one address neither locks others out nor lingers") {
+  SharedDesk desk("host: {max_pending_per_source: 3, auth_timeout_ms: 2000}\n");
+  std::vector<int> flood;
+  for (int i = 0; i < 40; ++i) flood.push_back(idle_connection("127.0.0.2", desk.address));
+  // Beyond the cap, connections are closed at once.
+  CHECK(closed_by_host(flood.back(), 10s));
+  // Someone else connects and chats meanwhile.
+  Machine viewer_machine;
+  ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address, "--password", desk.otp},
+                      viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  viewer.write("still here\n");
+  REQUIRE(desk.host->wait_for("viewer: still here", 20s));
+  // The ones admitted are cut off when their authentication time runs out.
+  CHECK(closed_by_host(flood.front(), 10s));
+  CHECK(desk.host->out().find("session: closed: authentication timed out") != std::string::npos);
+  for (int fd : flood) ::close(fd);
+  viewer.close_stdin();
+  CHECK(viewer.wait_exit(20s) == 0);
 }

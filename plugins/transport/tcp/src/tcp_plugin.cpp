@@ -69,6 +69,11 @@ std::pair<std::string, std::string> split_address(const std::string& a) {
   return {host, a.substr(colon + 1)};
 }
 
+std::string endpoint_text(const tcp::endpoint& ep) {
+  return (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) + ":" +
+         std::to_string(ep.port());
+}
+
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
   Conn(Io& io, tcp::socket socket) : io_(io), socket_(std::move(socket)), timer_(io.context) {}
@@ -79,8 +84,18 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
 
   // [io thread] after connect or accept.
+  // Records the peer's address: at accept time, before the owner sees the link, and once a connect succeeds.
+  void note_peer() {
+    boost::system::error_code ec;
+    const auto ep = socket_.remote_endpoint(ec);
+    if (ec) return;
+    std::lock_guard lock(out_mu_);
+    peer_ = endpoint_text(ep);
+  }
+
   void start() {
     connected_ = true;
+    note_peer();
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);  // input and small control messages must not wait for Nagle
     read();
@@ -119,6 +134,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
     queued_ += data.size;
     asio::post(io_.context, [self = shared_from_this()] { self->write(); });
     return TP_OK;
+  }
+
+  std::string peer_address() {
+    std::lock_guard lock(out_mu_);
+    return peer_;
   }
 
   // The owner's close: no callback after this returns.
@@ -197,6 +217,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::deque<std::vector<uint8_t>> out_;
   std::size_t queued_ = 0;
   bool finished_ = false;
+  std::string peer_;  // set once connected
   std::vector<uint8_t> current_;
   bool writing_ = false;    // [io thread]
   bool connected_ = false;  // [io thread]
@@ -223,10 +244,10 @@ struct tp_listener {
       std::lock_guard lock(mu);
       if (closed || ec == asio::error::operation_aborted) return;
       if (!ec) {
-        auto link = std::make_unique<tp_link>(tp_link{std::make_shared<Conn>(*io, std::move(socket))});
-        Conn& conn = *link->conn;
-        on_accept(user, link.release());  // the owner sets the events and owns the link now
-        conn.start();
+        auto conn = std::make_shared<Conn>(*io, std::move(socket));
+        conn->note_peer();
+        on_accept(user, std::make_unique<tp_link>(tp_link{conn}).release());  // the owner sets events, owns the link
+        conn->start();  // our own reference: the owner may already have closed the link inside on_accept
       }
       accept();
     });
@@ -315,8 +336,16 @@ tp_status listener_address(tp_listener* l, char* buf, size_t cap, size_t* len) {
   boost::system::error_code ec;
   const auto ep = l->acceptor.local_endpoint(ec);
   if (ec) return TP_ERR_CLOSED;
-  const std::string a = (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) + ":" +
-                        std::to_string(ep.port());
+  const std::string a = endpoint_text(ep);
+  if (len != nullptr) *len = a.size();
+  if (buf == nullptr || cap <= a.size()) return TP_ERR_NO_MEMORY;
+  std::memcpy(buf, a.c_str(), a.size() + 1);
+  return TP_OK;
+}
+
+tp_status peer_address(tp_link* link, char* buf, size_t cap, size_t* len) {
+  const std::string a = link->conn->peer_address();
+  if (a.empty()) return TP_ERR_AGAIN;
   if (len != nullptr) *len = a.size();
   if (buf == nullptr || cap <= a.size()) return TP_ERR_NO_MEMORY;
   std::memcpy(buf, a.c_str(), a.size() + 1);
@@ -325,7 +354,7 @@ tp_status listener_address(tp_listener* l, char* buf, size_t cap, size_t* len) {
 
 const tp_transport_vtbl kVtable = {
     sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM, connect, listen, set_events, send, close_link, close_listener,
-    listener_address};
+    listener_address,          peer_address};
 
 void on_load(Host host) {
   auto io = std::make_unique<Io>();

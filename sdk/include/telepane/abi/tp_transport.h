@@ -49,6 +49,9 @@ typedef struct tp_transport_vtbl {
   void (*close_listener)(tp_listener* listener);
   /* The address the listener is bound to, in connect()'s syntax, copied NUL-terminated into buf[cap]. [any] */
   tp_status (*listener_address)(tp_listener* listener, char* buf, size_t cap, size_t* len);
+  /* The peer's address as this side sees it ("ip:port"), for limits and logs; copied like listener_address.
+   * TP_ERR_AGAIN while a connect() is still under way. [any thread] */
+  tp_status (*peer_address)(tp_link* link, char* buf, size_t cap, size_t* len);
 } tp_transport_vtbl;
 
 #ifdef __cplusplus

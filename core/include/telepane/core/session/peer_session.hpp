@@ -30,6 +30,8 @@ struct PeerSessionConfig {
   // Host: wrong passwords back off across sessions under `limiter_key` (this host's ID; the source address
   // once transports report it).
   std::shared_ptr<FailureLimiter> limiter;
+  // A session that has not authenticated by then ends: half-open connections cannot hold a slot for long.
+  std::chrono::milliseconds auth_timeout{20000};
   std::string limiter_key = "password";
 };
 

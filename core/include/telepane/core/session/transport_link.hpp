@@ -27,6 +27,8 @@ class TransportLink {
   void set_handlers(OnData on_data, OnClosed on_closed);
   // TP_ERR_AGAIN when the transport's send buffer is full; TP_ERR_CLOSED once the link is gone. [any thread]
   tp_status send(ByteView bytes);
+  // "ip:port" of the other end once connected; empty before.
+  std::string peer_address() const;
 
   class Key {  // only this file's factories construct, yet make_unique works
     friend class TransportLink;
