@@ -345,7 +345,10 @@ PeerSession::PeerSession(PeerSessionConfig config, std::unique_ptr<TransportLink
     : impl_(std::make_unique<Impl>(std::move(config), std::move(link), bus, logger)) {
   Impl* impl = impl_.get();
   impl->secure = std::make_unique<SecureSession>(impl->cfg.secure, [impl](Bytes bytes) {
-    if (!impl->link || impl->link->send(bytes) != TP_OK) throw SessionError("the connection cannot take more data");
+    if (!impl->link) return;
+    const tp_status s = impl->link->send(bytes);
+    // A closed link reports why through on_closed, which is queued for the worker: its reason is the true one.
+    if (s == TP_ERR_AGAIN) throw SessionError("the connection cannot keep up: its send buffer is full");
   });
   impl->secure->open_channel(kControlChannel,
                              {Priority::Control, false, 8u << 20, kMaxRecordPayload, kMaxControlMessage});
