@@ -184,27 +184,24 @@ const tp_auth_vtbl kVtable = {sizeof(tp_auth_vtbl), challenge, prove, verify, en
 
 void on_load(Host host) {
   if (sodium_init() < 0) throw Error(TP_ERR_INTERNAL, "libsodium failed to initialise");
-  auto s = std::make_unique<State>();
-  const std::string verifier = host.config_string("verifier").value_or("");
-  if (!verifier.empty()) {
-    s->permanent = auth::parse_verifier(verifier);
-    if (!s->permanent)
+  std::optional<auth::Verifier> permanent;
+  if (const std::string verifier = host.config_string("verifier").value_or(""); !verifier.empty()) {
+    permanent = auth::parse_verifier(verifier);
+    if (!permanent)
       throw Error(TP_ERR_INVALID_ARGUMENT, "the configured verifier is not one `telepane password hash` made");
   }
-  s->one_time_enabled = host.config_bool("one_time").value_or(true);
-  s->one_time_length = std::size_t(host.config_int("one_time_length").value_or(8));
-  s->max_failures = uint32_t(host.config_int("max_failures").value_or(3));
-  s->cost.mem_mib = uint32_t(host.config_int("memory_mib").value_or(64));
-  {
-    std::lock_guard lock(s->mu);
-    s->rotate(host);
-  }
-  host.set_data(s.release());
+  State& s = host.make_data<State>();  // after every check: a failed load keeps no state (on_unload won't run)
+  s.permanent = permanent;
+  s.one_time_enabled = host.config_bool("one_time").value_or(true);
+  s.one_time_length = std::size_t(host.config_int("one_time_length").value_or(8));
+  s.max_failures = uint32_t(host.config_int("max_failures").value_or(3));
+  s.cost.mem_mib = uint32_t(host.config_int("memory_mib").value_or(64));
+  std::lock_guard lock(s.mu);
+  s.rotate(host);
 }
 
 void on_unload(Host host) {
-  std::unique_ptr<State>(host.data<State>()).reset();
-  host.set_data(nullptr);
+  host.free_data<State>();
 }
 
 telepane::sdk::PluginDef define() {

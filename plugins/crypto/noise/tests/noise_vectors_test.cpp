@@ -3,6 +3,8 @@
 // handshake hash where the vector has one. Counts what it replayed and why it skipped the rest.
 #include "handshake_state.hpp"
 
+#include "hex.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,11 +15,7 @@
 using namespace telepane::noise;
 
 namespace {
-Bytes unhex(const std::string& s) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(uint8_t(std::stoi(s.substr(i, 2), nullptr, 16)));
-  return out;
-}
+using telepane::noise::test::unhex;
 std::string hex(ByteView b) {
   static const char* d = "0123456789abcdef";
   std::string s;

@@ -2,6 +2,8 @@
 // keys of every length, truncated tags), and the CipherState's counter rules.
 #include "cipher_state.hpp"
 
+#include "hex.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -12,11 +14,7 @@
 using namespace telepane::noise;
 
 namespace {
-Bytes unhex(const std::string& s) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(uint8_t(std::stoi(s.substr(i, 2), nullptr, 16)));
-  return out;
-}
+using telepane::noise::test::unhex;
 nlohmann::json load(const std::string& name) {
   const std::string path = std::string(TELEPANE_TEST_VECTORS_DIR) + "/wycheproof/" + name;
   std::ifstream in(path);

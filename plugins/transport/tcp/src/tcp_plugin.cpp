@@ -357,15 +357,13 @@ const tp_transport_vtbl kVtable = {
     listener_address,          peer_address};
 
 void on_load(Host host) {
-  auto io = std::make_unique<Io>();
-  io->send_limit = std::size_t(host.config_int("send_buffer_bytes").value_or(8 << 20));
-  io->connect_timeout = std::chrono::milliseconds(host.config_int("connect_timeout_ms").value_or(10000));
-  host.set_data(io.release());
+  Io& io = host.make_data<Io>();
+  io.send_limit = std::size_t(host.config_int("send_buffer_bytes").value_or(8 << 20));
+  io.connect_timeout = std::chrono::milliseconds(host.config_int("connect_timeout_ms").value_or(10000));
 }
 
 void on_unload(Host host) {
-  std::unique_ptr<Io>(host.data<Io>()).reset();
-  host.set_data(nullptr);
+  host.free_data<Io>();
 }
 
 telepane::sdk::PluginDef define() {

@@ -77,6 +77,19 @@ class Host {
     return static_cast<T*>(host_->plugin_data(host_));
   }
   void set_data(void* data) const { host_->set_plugin_data(host_, data); }
+  // Makes the plugin's state object and keeps it with the host table (call in on_load)...
+  template <class T, class... Args>
+  T& make_data(Args&&... args) const {
+    auto state = std::make_unique<T>(std::forward<Args>(args)...);
+    set_data(state.get());
+    return *state.release();
+  }
+  // ...and frees it (call in on_unload).
+  template <class T>
+  void free_data() const {
+    std::unique_ptr<T>(data<T>()).reset();
+    set_data(nullptr);
+  }
 
   // Runs fn on the host's plugin executor.
   void post(std::function<void()> fn) const {
