@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "child_process.hpp"
+#include "frame_proxy.hpp"
 #include "process.hpp"
 
 #include <arpa/inet.h>
@@ -165,4 +166,36 @@ TEST_CASE("a flood of half-open connections from one address neither locks other
   for (int fd : flood) ::close(fd);
   viewer.close_stdin();
   CHECK(viewer.wait_exit(20s) == 0);
+}
+
+TEST_CASE("a man in the middle who tampers with frames ends the session with a clear error and delivers nothing") {
+  using telepane::test::FrameProxy;
+  for (auto [tamper, host_reason] :
+       {std::pair{FrameProxy::Tamper::FlipBit, "session: closed: a message failed to open"},
+        std::pair{FrameProxy::Tamper::Drop, "session: closed: a message failed to open"},
+        std::pair{FrameProxy::Tamper::Duplicate, "session: closed: a message failed to open"},
+        std::pair{FrameProxy::Tamper::Reorder, "session: closed: a message failed to open"},
+        std::pair{FrameProxy::Tamper::Truncate, "session: closed: connection lost"}}) {
+    INFO("tamper mode " << int(tamper));
+    SharedDesk desk;
+    FrameProxy proxy(desk.address);
+    Machine viewer_machine;
+    ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", proxy.address(), "--password", desk.otp},
+                        viewer_machine.env());
+    REQUIRE(viewer.wait_for("session: established", 30s));
+    proxy.arm(tamper);
+    viewer.write("first secret line\n");
+    viewer.write("second secret line\n");
+    viewer.write("third secret line\n");
+    CHECK(desk.host->wait_for(host_reason, 20s));
+    CHECK(viewer.wait_exit(30s) == 0);  // the viewer had its session; it reports the end and exits
+    CHECK(viewer.out().find("closed: connection lost") != std::string::npos);
+    // Only whole, authentic lines ever reach the host: anything after the tampered frame is refused.
+    const std::string shown = desk.host->out();
+    for (std::size_t at = shown.find("viewer: "); at != std::string::npos; at = shown.find("viewer: ", at + 1)) {
+      const std::string line = shown.substr(at, shown.find('\n', at) - at);
+      CHECK((line == "viewer: first secret line" || line == "viewer: second secret line" ||
+             line == "viewer: third secret line"));
+    }
+  }
 }
