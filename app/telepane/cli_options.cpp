@@ -58,7 +58,7 @@ std::string help_text() {
       "Commands:\n"
       "  host [--listen ADDR]      share this machine (headless): prints its ID and one-time password; chat on\n"
       "                            the terminal; SIGINT or SIGTERM stops it\n"
-      "  connect ID --address HOST:PORT [--password P]\n"
+      "  connect ID --address HOST:PORT [--password P]   (no password: for a device the host trusts)\n"
       "                            connect to a host (headless): checks its key against the full ID and the\n"
       "                            known-hosts pin, then chat on the terminal; end of input leaves\n"
       "  id                        this machine's ID and full ID (creates its key on first run)\n"

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <iterator>
 #include <mutex>
+#include <set>
 
 namespace telepane::app {
 namespace cs = core::session;
@@ -34,6 +35,9 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
       return kExitFailed;
     }
     for (auto& g : rt.core_config().at_path("host.grant")->items()) cfg.grant.push_back(g.text());
+    std::set<std::string> trusted;
+    for (auto& t : rt.core_config().at_path("host.trusted")->items()) trusted.insert(t.text().substr(10));
+    cfg.trusted = [trusted](const cs::Key32& key) { return trusted.count(core::identity::fingerprint_of(key)) > 0; };
     cfg.limiter = std::make_shared<cs::FailureLimiter>();  // shared by every session: guessing spans connections
     cfg.limiter_key = "id:" + id.numeric_id();
     const std::string listen = opts.listen.empty() ? rt.core_config().at_path("host.listen")->text() : opts.listen;

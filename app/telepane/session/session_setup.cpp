@@ -1,5 +1,6 @@
 #include "session/session_setup.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace telepane::app {
@@ -8,6 +9,12 @@ core::session::PeerSessionConfig session_config(core::Runtime& rt, const core::i
   core::session::PeerSessionConfig c;
   c.secure.initiator = viewer;
   c.secure.suites = rt.plugins().features(TP_KIND_CRYPTO);
+  if (viewer) {
+    // Offer IK first: it proves this device's key, so a host that trusts the device skips the password. The host
+    // learns the key only after proving its own.
+    std::stable_partition(c.secure.suites.begin(), c.secure.suites.end(),
+                          [](const auto& f) { return f.feature->name.find("_IK_") != std::string::npos; });
+  }
   if (c.secure.suites.empty())
     throw std::runtime_error("no crypto suite is loaded (is org.telepane.crypto.noise enabled?)");
   c.secure.local_private = id.private_key();

@@ -28,6 +28,8 @@ constexpr const char* kCoreSchema = R"JSON({
                    "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
         "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
                   "description": "What an authenticated viewer may use: service capabilities such as chat"},
+        "trusted": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{9}@[a-z2-7]{32}$"}, "default": [],
+                    "description": "Full IDs of viewers' devices that need no password (their key is proven by the IK handshake)"},
         "max_sessions": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 32,
                          "description": "Sessions at once, authenticated or not"},
         "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,

@@ -108,17 +108,33 @@ TEST_CASE("a full ID naming another key: exit 1 with key mismatch and both finge
   CHECK(viewer.err().find(desk.full_id.substr(10)) != std::string::npos);
 }
 
-TEST_CASE("connect without an address or a password is a usage error") {
+TEST_CASE("connect without an address, or with a malformed ID, is a usage error") {
   Machine m;
   auto r = telepane::test::run_process({TELEPANE_BIN, "connect", "123456789"}, {m.env(), {}, 20s});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--address HOST:PORT") != std::string::npos);
-  r = telepane::test::run_process({TELEPANE_BIN, "connect", "123456789", "--address", "127.0.0.1:1"},
-                                  {m.env(), {}, 20s});
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find("--password") != std::string::npos);
   r = telepane::test::run_process({TELEPANE_BIN, "connect", "12345"}, {m.env(), {}, 20s});
   CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("a trusted device connects without a password, any other is asked for one") {
+  Machine viewer_machine;
+  const auto id = telepane::test::run_process({TELEPANE_BIN, "id"}, {viewer_machine.env(), {}, 20s});
+  REQUIRE(id.exit_code == 0);
+  const std::string viewer_full_id = field(id.out, "full id:  ");
+  REQUIRE(viewer_full_id.size() == 42);
+  SharedDesk desk("host: {trusted: [\"" + viewer_full_id + "\"]}\n");
+  ChildProcess trusted({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address}, viewer_machine.env());
+  REQUIRE(trusted.wait_for("session: established", 30s));
+  trusted.write("no password needed\n");
+  REQUIRE(desk.host->wait_for("viewer: no password needed", 20s));
+  trusted.close_stdin();
+  CHECK(trusted.wait_exit(20s) == 0);
+
+  Machine stranger;
+  ChildProcess other({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address}, stranger.env());
+  CHECK(other.wait_exit(30s) == 1);
+  CHECK(other.err() == "telepane: the host asks for a password: give it with --password or TELEPANE_PASSWORD\n");
 }
 
 namespace {

@@ -26,6 +26,8 @@ struct PeerSessionConfig {
   std::string secret;                         // viewer: what the person typed
   std::vector<plugins::FeatureRef> services;  // the services this end can run
   std::vector<std::string> grant;             // host: capabilities to grant ("chat", ...)
+  // Host: whether a viewer whose static key the handshake proved (IK) is a trusted device, which needs no password.
+  std::function<bool(const Key32&)> trusted;
   std::chrono::milliseconds keepalive{5000};  // ping after this much silence; give up after three times it
   // Host: wrong passwords back off across sessions under `limiter_key` (this host's ID; the source address
   // once transports report it).
