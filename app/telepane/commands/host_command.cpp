@@ -39,7 +39,7 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     for (auto& t : rt.core_config().at_path("host.trusted")->items()) trusted.insert(t.text().substr(10));
     cfg.trusted = [trusted](const cs::Key32& key) { return trusted.count(core::identity::fingerprint_of(key)) > 0; };
     cfg.limiter = std::make_shared<cs::FailureLimiter>();  // shared by every session: guessing spans connections
-    cfg.limiter_key = "id:" + id.numeric_id();
+    cfg.limiter_keys = {"id:" + id.numeric_id()};
     const std::string listen = opts.listen.empty() ? rt.core_config().at_path("host.listen")->text() : opts.listen;
 
     const auto& core = rt.core_config();
@@ -62,7 +62,9 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
             logger.debug("host", "refused a connection: " + *why);
             return;  // the link closes as it goes out of scope
           }
-          auto s = std::make_unique<cs::PeerSession>(cfg, std::move(link), rt.bus(), logger);
+          auto session_cfg = cfg;
+          session_cfg.limiter_keys.push_back("source:" + source);
+          auto s = std::make_unique<cs::PeerSession>(std::move(session_cfg), std::move(link), rt.bus(), logger);
           std::lock_guard lock(mu);
           sessions.push_back({std::move(std::get<cs::Admission::Ticket>(admitted)), std::move(s)});
         });

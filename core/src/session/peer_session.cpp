@@ -5,6 +5,7 @@
 
 #include "proto/control.pb.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -216,8 +217,11 @@ struct PeerSession::Impl {
         if (viewer || !challenged || authed) throw SessionError("protocol violation: unexpected password proof");
         const auto now = std::chrono::steady_clock::now();
         if (cfg.limiter) {
-          if (auto wait = cfg.limiter->wait(cfg.limiter_key, now))
-            return refuse("too many wrong passwords: try again in " + std::to_string((wait->count() + 999) / 1000) +
+          std::chrono::milliseconds longest{0};
+          for (auto& key : cfg.limiter_keys)
+            if (auto wait = cfg.limiter->wait(key, now)) longest = std::max(longest, *wait);
+          if (longest.count() > 0)
+            return refuse("too many wrong passwords: try again in " + std::to_string((longest.count() + 999) / 1000) +
                           " s");
         }
         const auto& p = m.auth_proof().proof();
@@ -229,10 +233,12 @@ struct PeerSession::Impl {
             s != TP_OK)
           return refuse(std::string("bad password proof: ") + err.message);
         if (result != TP_AUTH_ACCEPTED) {
-          if (cfg.limiter) cfg.limiter->failure(cfg.limiter_key, now);
+          if (cfg.limiter)
+            for (auto& key : cfg.limiter_keys) cfg.limiter->failure(key, now);
           return refuse("wrong password");
         }
-        if (cfg.limiter) cfg.limiter->success(cfg.limiter_key);
+        if (cfg.limiter)
+          for (auto& key : cfg.limiter_keys) cfg.limiter->success(key);
         control::Control reply;
         reply.mutable_auth_result()->set_accepted(true);
         for (auto& g : cfg.grant) reply.mutable_auth_result()->add_capabilities(g);

@@ -29,12 +29,12 @@ struct PeerSessionConfig {
   // Host: whether a viewer whose static key the handshake proved (IK) is a trusted device, which needs no password.
   std::function<bool(const Key32&)> trusted;
   std::chrono::milliseconds keepalive{5000};  // ping after this much silence; give up after three times it
-  // Host: wrong passwords back off across sessions under `limiter_key` (this host's ID; the source address
-  // once transports report it).
+  // Host: wrong passwords back off across sessions under each of `limiter_keys`: the source address (one guesser)
+  // and this host's ID (many guessers at once). An attempt waits for the longest of them.
   std::shared_ptr<FailureLimiter> limiter;
+  std::vector<std::string> limiter_keys = {"password"};
   // A session that has not authenticated by then ends: half-open connections cannot hold a slot for long.
   std::chrono::milliseconds auth_timeout{20000};
-  std::string limiter_key = "password";
 };
 
 class PeerSession {
