@@ -77,10 +77,6 @@ void Demultiplexer::open(uint16_t channel, std::size_t max_message) {
   channels_[channel] = Partial{max_message, {}};
 }
 
-void Demultiplexer::close(uint16_t channel) {
-  channels_.erase(channel);
-}
-
 std::optional<std::pair<uint16_t, Bytes>> Demultiplexer::feed(Record record) {
   auto it = channels_.find(record.channel);
   if (it == channels_.end())

@@ -129,13 +129,13 @@ struct SecureSession::State {
   void begin_handshake(const plugins::FeatureRef& chosen) {
     suite = chosen;
     vt = chosen.vtable<tp_crypto_vtbl>();
-    const bool ik = chosen.feature->name.find("_IK_") != std::string::npos;
-    const bool local_static = !options.initiator || ik;
     tp_handshake_params p{};
     p.struct_size = sizeof p;
     p.role = options.initiator ? TP_ROLE_INITIATOR : TP_ROLE_RESPONDER;
     p.prologue = view(prologue);
-    if (local_static) p.local_private = {options.local_private.data(), options.local_private.size()};
+    // Always offered: the suite's pattern decides whether it is used (IK sends it, NK's initiator does not), so the
+    // engine needs no knowledge of pattern names.
+    p.local_private = {options.local_private.data(), options.local_private.size()};
     if (options.initiator) p.remote_public = {host_key.data(), host_key.size()};
     tp_handshake* hs = nullptr;
     tp_error err{};

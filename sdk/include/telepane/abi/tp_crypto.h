@@ -19,17 +19,17 @@ typedef enum tp_handshake_role { TP_ROLE_INVALID = 0, TP_ROLE_INITIATOR = 1, TP_
 /* Whose move it is in a handshake. */
 typedef enum tp_handshake_next {
   TP_HANDSHAKE_INVALID = 0,
-  TP_HANDSHAKE_WRITE = 1,  /* call handshake_write */
-  TP_HANDSHAKE_READ = 2,   /* wait for the peer's message, then handshake_read */
-  TP_HANDSHAKE_DONE = 3,   /* call handshake_finish */
-  TP_HANDSHAKE_FAILED = 4  /* a message failed; the handshake is over */
+  TP_HANDSHAKE_WRITE = 1, /* call handshake_write */
+  TP_HANDSHAKE_READ = 2,  /* wait for the peer's message, then handshake_read */
+  TP_HANDSHAKE_DONE = 3,  /* call handshake_finish */
+  TP_HANDSHAKE_FAILED = 4 /* a message failed; the handshake is over */
 } tp_handshake_next;
 
 typedef struct tp_handshake_params {
   uint32_t struct_size;
   tp_handshake_role role;
   tp_bytes prologue;      /* bound into the handshake hash: protocol version and offered suites */
-  tp_bytes local_private; /* our static private key, when the pattern uses one */
+  tp_bytes local_private; /* our static private key; patterns that send none (NK's initiator) ignore it */
   tp_bytes remote_public; /* the peer's static public key, when known in advance (NK/IK initiator) */
 } tp_handshake_params;
 

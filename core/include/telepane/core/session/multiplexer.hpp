@@ -51,7 +51,6 @@ class Multiplexer {
 class Demultiplexer {
  public:
   void open(uint16_t channel, std::size_t max_message);
-  void close(uint16_t channel);
   // A complete message when `record` finishes one. Throws WireError for a channel that is not open or a
   // message over its channel's limit: a peer that does either is broken or hostile, and the session ends.
   std::optional<std::pair<uint16_t, Bytes>> feed(Record record);
