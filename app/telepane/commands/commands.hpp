@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli_options.hpp"
+#include "settings.hpp"
 
 #include <telepane/core/log/logger.hpp>
 #include <telepane/core/runtime/runtime.hpp>

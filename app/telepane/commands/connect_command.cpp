@@ -31,7 +31,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
   // No password is fine for a device the host trusts; a host that asks for one ends the session saying so.
 
   StopSignal stop;
-  core::Runtime rt(logger);
+  core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts)) return kExitUsage;
   Terminal terminal(rt.bus(), rt.executor(), "host");
   rt.load_plugins();

@@ -19,7 +19,7 @@ namespace cs = core::session;
 int host_command(const CliOptions& opts, core::Logger& logger) {
   if (opts.words.size() != 1) throw UsageError("'host' takes no arguments");
   StopSignal stop;  // before any thread starts, so only the main thread takes SIGINT/SIGTERM
-  core::Runtime rt(logger);
+  core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts)) return kExitUsage;
   Terminal terminal(rt.bus(), rt.executor(), "viewer");
   auto otp = rt.bus().subscribe("auth.password.one_time", rt.executor(),

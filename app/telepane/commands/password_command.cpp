@@ -14,7 +14,7 @@ namespace telepane::app {
 
 int password_command(const CliOptions& opts, core::Logger& logger) {
   if (opts.words.size() != 2 || opts.words[1] != "hash") throw UsageError("expected 'password hash'");
-  core::Runtime rt(logger);
+  core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts)) return kExitUsage;
   rt.load_plugins();
   const auto feature = rt.plugins().feature(TP_KIND_AUTH, "password");

@@ -78,7 +78,7 @@ int plugins_command(const CliOptions& opts, core::Logger& logger) {
     throw UsageError("expected 'plugins list' or 'plugins info ID'");
   if (w[1] == "list" && w.size() != 2) throw UsageError("'plugins list' takes no arguments");
   if (w[1] == "info" && w.size() != 3) throw UsageError("expected 'plugins info ID'");
-  core::Runtime rt(logger);
+  core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts, {}, /*quiet_loader=*/true)) return kExitUsage;  // the table shows each problem
   rt.load_plugins();
   return w[1] == "list" ? list(rt) : info(rt, w[2]);

@@ -84,6 +84,12 @@ Schema Schema::parse(const std::string& text, const std::string& source_name) {
   return from_value(read_yaml_text(text, source_name));
 }
 
+std::vector<std::string> Schema::property_names() const {
+  std::vector<std::string> names;
+  for (auto& p : properties_) names.push_back(p.name);
+  return names;
+}
+
 Schema Schema::from_value(const Value& v) {
   if (!v.is_map()) throw ConfigError(v.origin(), "a schema must be an object");
   Schema s;

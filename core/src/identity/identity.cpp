@@ -1,4 +1,5 @@
 #include <telepane/core/identity/identity.hpp>
+#include <telepane/core/identity/private_file.hpp>
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -94,41 +95,22 @@ Identity Identity::generate() {
 }
 
 void Identity::save(const fs::path& file) const {
-  std::error_code ec;
-  const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  const bool created = fs::create_directories(dir, ec);
-  if (ec) throw IdentityError(dir.string() + ": cannot create: " + ec.message());
-  if (created) chmod(dir.c_str(), 0700);  // ours alone; a directory that already existed keeps its mode
-  const fs::path tmp = file.string() + ".new";
-  // Created 0600 from the first byte: the key is never readable by others, not even briefly.
-  const mode_t old = umask(077);
-  std::ofstream out(tmp, std::ios::trunc);
-  umask(old);
-  out << "# Telepane identity. Keep it private: whoever holds this key is this machine to every viewer that\n"
-      << "# pinned it. Deleting it makes a new identity, and viewers then see \"key mismatch\".\n"
-      << "private_key: " << hex(private_.data(), private_.size()) << "\n"
-      << "id_counter: " << id_counter_ << "\n";
-  out.close();
-  if (!out) throw IdentityError(tmp.string() + ": cannot write");
-  fs::rename(tmp, file, ec);
-  if (ec) throw IdentityError(file.string() + ": cannot write: " + ec.message());
+  write_private_file(
+      file, "# Telepane identity. Keep it private: whoever holds this key is this machine to every viewer that\n"
+            "# pinned it. Deleting it makes a new identity, and viewers then see \"key mismatch\".\n"
+            "private_key: " +
+                hex(private_.data(), private_.size()) + "\nid_counter: " + std::to_string(id_counter_) + "\n");
 }
 
 Identity Identity::load_or_create(const fs::path& file) {
   init();
-  struct stat st {};
-  if (stat(file.c_str(), &st) != 0) {
-    if (errno != ENOENT) throw IdentityError(file.string() + ": " + std::strerror(errno));
+  const auto text = read_private_file(file);
+  if (!text) {
     Identity id = generate();
     id.save(file);
     return id;
   }
-  if ((st.st_mode & 077) != 0)
-    throw IdentityError(file.string() + ": permissions are too open (" + std::to_string((st.st_mode & 0777) >> 6) +
-                        std::to_string((st.st_mode & 070) >> 3) + std::to_string(st.st_mode & 07) +
-                        "); the private key must be readable by its owner only: chmod 600 " + file.string());
-  if (st.st_uid != geteuid()) throw IdentityError(file.string() + ": owned by another user");
-  std::ifstream in(file);
+  std::istringstream in(*text);
   std::string line, key_hex;
   uint32_t counter = 0;
   bool have_counter = false;

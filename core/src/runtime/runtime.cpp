@@ -5,9 +5,8 @@
 namespace telepane::core {
 namespace {
 
-constexpr const char* kCoreSchema = R"JSON({
-  "type": "object",
-  "properties": {
+// The settings every Telepane program has; the program adds its own sections (Runtime's constructor).
+constexpr const char* kPluginsAndLog = R"JSON(
     "plugins": {
       "type": "object",
       "description": "Which plugins load, and from where",
@@ -20,37 +19,18 @@ constexpr const char* kCoreSchema = R"JSON({
                  "description": "Plugin directories, searched in order (absent: the installed plugin directory, then ~/.local/share/telepane/plugins)"}
       }
     },
-    "host": {
-      "type": "object",
-      "description": "Sharing this machine (telepane host)",
-      "properties": {
-        "listen": {"type": "string", "default": "0.0.0.0:21118",
-                   "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
-        "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
-                  "description": "What an authenticated viewer may use: service capabilities such as chat"},
-        "trusted": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{9}@[a-z2-7]{32}$"}, "default": [],
-                    "description": "Full IDs of viewers' devices that need no password (their key is proven by the IK handshake)"},
-        "max_sessions": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 32,
-                         "description": "Sessions at once, authenticated or not"},
-        "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,
-                                   "description": "Connections still authenticating from one address"},
-        "auth_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 20000,
-                            "description": "A connection that has not authenticated by then is closed"}
-      }
-    },
     "log": {
       "type": "object",
       "properties": {
         "level": {"type": "string", "enum": ["trace", "debug", "info", "warn", "error"], "default": "info",
                   "description": "The least important log lines still written"}
       }
-    }
-  }
-})JSON";
+    })JSON";
 
-const std::vector<std::string>& core_keys() {
-  static const std::vector<std::string> keys = {"plugins", "host", "log"};
-  return keys;
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
 }
 
 std::vector<std::string> strings_of(const config::Value* list) {
@@ -62,13 +42,19 @@ std::vector<std::string> strings_of(const config::Value* list) {
 
 }  // namespace
 
-const config::Schema& Runtime::core_schema() {
-  static const config::Schema schema = config::Schema::parse(kCoreSchema, "core schema");
-  return schema;
+config::Schema Runtime::settings_schema(const std::string& program_sections, const std::string& name) {
+  std::string text = std::string("{\"type\": \"object\", \"properties\": {") + kPluginsAndLog;
+  if (!program_sections.empty()) text += ",\n" + program_sections;
+  return config::Schema::parse(text + "}}", name);
 }
 
-Runtime::Runtime(Logger& logger)
-    : logger_(logger), pool_(2), bus_(logger), manager_(plugins::HostServices{logger, bus_, pool_}) {}
+Runtime::Runtime(Logger& logger, config::Schema schema)
+    : logger_(logger),
+      schema_(std::move(schema)),
+      keys_(schema_.property_names()),
+      pool_(2),
+      bus_(logger),
+      manager_(plugins::HostServices{logger, bus_, pool_}) {}
 
 Runtime::~Runtime() {
   manager_.unload_all();
@@ -83,13 +69,13 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
     return {e.what()};
   }
   files_ = layers.files_read();
-  layers.apply_overrides(core_keys(), false);
+  layers.apply_overrides(keys_, false);
 
   // The core's own settings first: they say where the plugins are.
   config::Value core_part = config::Value::map(layers.tree().origin());
-  for (auto& key : core_keys())
+  for (auto& key : keys_)
     if (const config::Value* v = layers.tree().find(key)) core_part.set(key, *v);
-  core_ = core_schema().apply(&core_part, "", layers.tree().origin(), errors);
+  core_ = schema_.apply(&core_part, "", layers.tree().origin(), errors);
   const config::Value& core = core_;
   if (!errors.empty()) return errors;
 
@@ -102,17 +88,17 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
   manager_.discover(dirs_);
 
   // Now that plugin ids are known, the remaining --set overrides can be split correctly.
-  std::vector<std::string> top_keys = core_keys();
+  std::vector<std::string> top_keys = keys_;
   for (auto& r : manager_.plugins())
     if (!r->id.empty()) top_keys.push_back(r->id);
   layers.apply_overrides(top_keys, true);
 
   for (auto& [key, value] : layers.tree().entries()) {
-    if (std::find(core_keys().begin(), core_keys().end(), key) != core_keys().end()) continue;
+    if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
     const plugins::PluginRecord* rec = manager_.find(key);
     if (rec == nullptr) {
       errors.push_back(value.origin().str() + ": unknown key '" + key +
-                       "': not a core setting (plugins, host, log) and no installed plugin has this id");
+                       "': not a setting of this program (" + join(keys_) + ") and no installed plugin has this id");
       continue;
     }
     if (rec->state == plugins::PluginState::Failed) continue;  // its own failure is reported; its schema is unknown

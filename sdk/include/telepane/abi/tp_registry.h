@@ -26,13 +26,15 @@ typedef struct tp_peer_record {
 
 typedef struct tp_registry_vtbl {
   uint32_t struct_size;
-  /* Opens the store named by the plugin's config. [main thread] */
-  tp_status (*open)(const tp_host* host, tp_registry** out, tp_error* err);
-  /* Inserts or updates a record. An existing id bound to another key returns TP_ERR_DENIED. [any thread] */
+  /* Opens the store named by the plugin's config; a relative path there is taken beneath `data_dir`, the server's
+   * data directory (borrowed for the call). The registry is the caller's until close(). [main thread] */
+  tp_status (*open)(const tp_host* host, const char* data_dir, tp_registry** out, tp_error* err);
+  /* Inserts or updates a record (copied). An existing id bound to another key returns TP_ERR_DENIED and changes
+   * nothing: an ID, once registered, belongs to its key. [any thread, calls may run concurrently] */
   tp_status (*put)(tp_registry* registry, const tp_peer_record* record, tp_error* err);
-  /* TP_ERR_NOT_FOUND when unknown. [any thread] */
+  /* Copies the record of `id` into *out; TP_ERR_NOT_FOUND when unknown. [any thread, concurrently] */
   tp_status (*get)(tp_registry* registry, const char* id, tp_peer_record* out, tp_error* err);
-  /* [main thread] */
+  /* Flushes and frees the registry; no other call may be running. [main thread] */
   void (*close)(tp_registry* registry);
 } tp_registry_vtbl;
 

@@ -27,6 +27,7 @@ class Schema {
               std::vector<std::string>& errors) const;
 
   Type type() const { return type_; }
+  std::vector<std::string> property_names() const;  // an object's keys, in schema order
   const std::string& description() const { return description_; }
   const std::optional<Value>& default_value() const { return default_; }
 

@@ -42,10 +42,12 @@ class Identity {
 
   // The rendezvous server may refuse a derived ID that another key already holds; the next candidate is used.
   void use_next_numeric_id();
+  uint32_t id_counter() const { return id_counter_; }
+  // Writes the identity file (mode 0600), e.g. after use_next_numeric_id().
+  void save(const std::filesystem::path& file) const;
 
  private:
   Identity() = default;
-  void save(const std::filesystem::path& file) const;
   PublicKey public_{};
   std::array<uint8_t, 32> private_{};
   uint32_t id_counter_ = 0;

@@ -26,7 +26,8 @@ struct RuntimeOptions {
 
 class Runtime {
  public:
-  explicit Runtime(Logger& logger);
+  // `schema`: this program's settings, made by settings_schema(): plugins and log, plus the program's own sections.
+  Runtime(Logger& logger, config::Schema schema);
   ~Runtime();
 
   // Reads the config layers, discovers plugins and validates the whole config against the core's and every
@@ -42,16 +43,20 @@ class Runtime {
 
   // The config as plugins see it: validated, defaults filled in. Plugins without settings have no entry.
   const config::Value& plugin_config(const std::string& id) const;
-  // The core's own settings (plugins, host, log), validated with defaults.
+  // The program's own settings (plugins, log and its sections), validated with defaults.
   const config::Value& core_config() const;
+  const config::Schema& schema() const { return schema_; }
   const std::vector<std::string>& config_files() const { return files_; }
   const std::vector<std::string>& plugin_dirs() const { return dirs_; }
 
-  // The schema of the core's own settings (plugins, log).
-  static const config::Schema& core_schema();
+  // The settings schema of a program: "plugins" and "log", which the runtime itself reads, and
+  // `program_sections`, JSON object members ("host": {...}, ...) the program reads. Throws ConfigError when malformed.
+  static config::Schema settings_schema(const std::string& program_sections, const std::string& name);
 
  private:
   Logger& logger_;
+  config::Schema schema_;
+  std::vector<std::string> keys_;  // the top-level keys of schema_
   ThreadPool pool_;
   EventBus bus_;
   plugins::PluginManager manager_;

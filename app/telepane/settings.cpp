@@ -1,0 +1,59 @@
+#include "settings.hpp"
+
+#include <telepane/core/runtime/runtime.hpp>
+
+namespace telepane::app {
+namespace {
+constexpr const char* kPeerSections = R"JSON(
+    "host": {
+      "type": "object",
+      "description": "Sharing this machine (telepane host)",
+      "properties": {
+        "listen": {"type": "string", "default": "0.0.0.0:21118",
+                   "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
+        "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
+                  "description": "What an authenticated viewer may use: service capabilities such as chat"},
+        "trusted": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{9}@[a-z2-7]{32}$"}, "default": [],
+                    "description": "Full IDs of viewers' devices that need no password (their key is proven by the IK handshake)"},
+        "confirm": {"type": "string", "enum": ["never", "ask", "deny"], "default": "never",
+                    "description": "After a viewer authenticates: never ask; ask the person at this machine (the desktop app prompts, a headless host asks on its terminal and refuses without one); or deny every session (maintenance)"},
+        "confirm_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 30000,
+                               "description": "An unanswered confirmation is a refusal after this long"},
+        "max_sessions": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 32,
+                         "description": "Sessions at once, authenticated or not"},
+        "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,
+                                   "description": "Connections still authenticating from one address"},
+        "auth_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 20000,
+                            "description": "A connection that has not authenticated by then is closed"}
+      }
+    },
+    "rendezvous": {
+      "type": "object",
+      "description": "The telepane-server this peer registers with (host) and looks peers up at (connect)",
+      "properties": {
+        "server": {"type": "string", "default": "",
+                   "description": "HOST[:PORT] of the rendezvous server (port 21116 when omitted); empty: direct connections only"},
+        "key": {"type": "string", "default": "", "pattern": "^([A-Za-z0-9_-]{43})?$",
+                "description": "The server's public key as telepane-server prints it; answers not signed by it are refused"},
+        "timeout_ms": {"type": "integer", "minimum": 100, "maximum": 120000, "default": 10000,
+                       "description": "How long to wait for the server's answers"}
+      }
+    },
+    "connect": {
+      "type": "object",
+      "description": "How telepane connect reaches a host found by ID",
+      "properties": {
+        "paths": {"type": "array", "items": {"type": "string", "enum": ["direct", "relay"]},
+                  "default": ["direct", "relay"],
+                  "description": "Paths to try, in order: direct (the host's LAN and public addresses over TCP) and relay; --relay means [relay]"},
+        "direct_timeout_ms": {"type": "integer", "minimum": 100, "maximum": 60000, "default": 3000,
+                              "description": "How long the direct attempts may take before the next path"}
+      }
+    })JSON";
+}  // namespace
+
+core::config::Schema peer_settings() {
+  return core::Runtime::settings_schema(kPeerSections, "peer settings");
+}
+
+}  // namespace telepane::app
