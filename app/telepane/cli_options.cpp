@@ -21,7 +21,11 @@ po::options_description options(CliOptions& o) {
   add("known-hosts", po::value(&o.known_hosts_file),
       "the pinned host keys file (default ~/.local/share/telepane/known_hosts)");
   add("listen", po::value(&o.listen), "host: the address to accept direct connections on (default host.listen)");
-  add("address", po::value(&o.address), "connect: the host's address, HOST:PORT");
+  add("address", po::value(&o.address), "connect: the host's address, HOST:PORT (no rendezvous server needed)");
+  add("server", po::value(&o.server), "host, connect: the rendezvous server, HOST[:PORT] (default rendezvous.server)");
+  add("server-key,k", po::value(&o.server_key),
+      "host, connect: the rendezvous server's public key (default rendezvous.key; telepane-server prints it)");
+  add("relay", po::bool_switch(&o.relay), "connect: go through the server's relay only (connect.paths: [relay])");
   add("password", po::value(&o.password),
       "connect: the host's password (or TELEPANE_PASSWORD; prompted on a terminal)");
   add("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)");
@@ -56,11 +60,14 @@ std::string help_text() {
       "Telepane, a self-hosted remote desktop: this is the peer.\n"
       "\n"
       "Commands:\n"
-      "  host [--listen ADDR]      share this machine (headless): prints its ID and one-time password; chat on\n"
-      "                            the terminal; SIGINT or SIGTERM stops it\n"
-      "  connect ID --address HOST:PORT [--password P]   (no password: for a device the host trusts)\n"
-      "                            connect to a host (headless): checks its key against the full ID and the\n"
-      "                            known-hosts pin, then chat on the terminal; end of input leaves\n"
+      "  host [--listen ADDR] [--server S -k KEY]\n"
+      "                            share this machine (headless): prints its ID and one-time password, registers\n"
+      "                            at the rendezvous server if one is set; chat on the terminal; SIGINT stops it\n"
+      "  connect ID [--password P] [--relay] [--address HOST:PORT]\n"
+      "                            connect to a host (headless): finds it through the rendezvous server (direct\n"
+      "                            paths first, then the relay), or at --address; checks its key against the\n"
+      "                            full ID, the server's signed answer and the known-hosts pin; then chat on the\n"
+      "                            terminal; end of input leaves. No password: for a device the host trusts\n"
       "  id                        this machine's ID and full ID (creates its key on first run)\n"
       "  known-hosts list          the host keys this viewer pinned, as full IDs\n"
       "  known-hosts accept ID@FINGERPRINT\n"

@@ -24,6 +24,9 @@ struct CliOptions {
   std::string listen;                     // host --listen
   std::string address;                    // connect --address
   std::string password;                   // connect --password
+  std::string server;                     // host/connect --server (rendezvous.server)
+  std::string server_key;                 // host/connect --server-key, -k (rendezvous.key)
+  bool relay = false;                     // connect --relay
   // Options of `plugin new`.
   std::string kind;
   std::string dir;

@@ -1,39 +1,73 @@
-// telepane connect ID --address HOST:PORT [--password P]: a headless viewer. Checks the host's key against the full
-// ID and the known-hosts pin, authenticates, carries chat to and from the terminal, and exits when the session
-// ends (0 after a session, 1 when none could be had, with the reason).
+// telepane connect ID [--password P] [--relay] [--address HOST:PORT]: a headless viewer. Finds the host through the
+// rendezvous server (or at --address), checks its key against the full ID, the server's signed answer and the
+// known-hosts pin, authenticates, carries chat to and from the terminal, and exits when the session ends (0 after
+// a session, 1 when none could be had, with the reason).
 #include "commands.hpp"
 #include "session/session_setup.hpp"
 #include "session/terminal.hpp"
 
 #include <telepane/core/identity/known_hosts.hpp>
+#include <telepane/core/rendezvous/rendezvous_client.hpp>
 
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 namespace telepane::app {
 namespace cs = core::session;
 namespace ci = core::identity;
+namespace rv = core::rendezvous;
+
+namespace {
+// The first of `addresses` that accepts a TCP connection within `timeout`, tried all at once; null when none.
+std::unique_ptr<cs::TransportLink> first_direct_link(const core::plugins::FeatureRef& tcp,
+                                                     const std::vector<std::string>& addresses,
+                                                     std::chrono::milliseconds timeout, core::Logger& logger) {
+  std::vector<std::unique_ptr<cs::TransportLink>> tries;
+  for (auto& a : addresses) {
+    try {
+      tries.push_back(cs::TransportLink::connect(tcp, a));
+    } catch (const std::exception& e) {
+      logger.debug("connect", a + ": " + e.what());
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!tries.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (auto& t : tries)
+      if (!t->peer_address().empty()) return std::move(t);  // the others close as `tries` goes
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return nullptr;
+}
+}  // namespace
 
 int connect_command(const CliOptions& opts, core::Logger& logger) {
-  if (opts.words.size() != 2) throw UsageError("expected 'connect ID --address HOST:PORT'");
+  if (opts.words.size() != 2) throw UsageError("expected 'connect ID'");
   const auto target = ci::parse_peer_id(opts.words[1]);
   if (!target) throw UsageError("'" + opts.words[1] + "' is not a peer ID (9 digits, or ID@fingerprint)");
-  if (opts.address.empty())
-    throw UsageError("this build connects directly only: give the host's address with --address HOST:PORT");
   std::string password = opts.password;
   if (password.empty() && std::getenv("TELEPANE_PASSWORD") != nullptr) password = std::getenv("TELEPANE_PASSWORD");
+
+  StopSignal stop;
+  core::Runtime rt(logger, peer_settings());
+  if (!configure_runtime(rt, opts)) return kExitUsage;
+  const auto server = opts.address.empty() ? rendezvous_server(rt, opts) : std::nullopt;
+  if (opts.address.empty() && !server)
+    throw UsageError("no way to find " + target->numeric_id +
+                     ": set a rendezvous server (--server and -k, or rendezvous.server and rendezvous.key) or give "
+                     "the host's address with --address HOST:PORT");
+  if (opts.relay && !server) throw UsageError("--relay needs a rendezvous server, not --address");
   if (password.empty() && isatty(STDIN_FILENO)) {
     std::cerr << "Password for " << target->numeric_id << ": " << std::flush;
     std::getline(std::cin, password);
   }
   // No password is fine for a device the host trusts; a host that asks for one ends the session saying so.
-
-  StopSignal stop;
-  core::Runtime rt(logger, peer_settings());
-  if (!configure_runtime(rt, opts)) return kExitUsage;
   Terminal terminal(rt.bus(), rt.executor(), "host");
+  auto waiting = rt.bus().subscribe("session.state", rt.executor(), [](const core::Event& e) {
+    if (e.payload.rfind("waiting: ", 0) == 0) Terminal::say(e.payload.substr(9));
+  });
   rt.load_plugins();
   try {
     const auto id_file =
@@ -45,9 +79,59 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     auto cfg = session_config(rt, me, /*viewer=*/true);
     if (!cfg.auth) throw std::runtime_error("no password method is loaded (is org.telepane.auth.password enabled?)");
     cfg.secret = password;
+
+    // The key the rendezvous server vouches for, when we asked it; the handshake must present exactly that key.
+    std::optional<cs::Key32> vouched;
+    std::unique_ptr<cs::TransportLink> link;
+    std::string path;
+    if (server) {
+      rv::RendezvousConnection conn(transport(rt, "tcp"), server->address, server->timeout);
+      const auto answer = rv::lookup(conn, server->key, target->numeric_id, server->timeout);
+      if (answer.key().size() != 32) throw std::runtime_error("the rendezvous answer carries no key");
+      cs::Key32 key{};
+      std::memcpy(key.data(), answer.key().data(), 32);
+      vouched = key;
+      const std::string fp = ci::fingerprint_of(key);
+      if (target->fingerprint && *target->fingerprint != fp)
+        throw cs::SessionError("key mismatch for " + target->numeric_id + ": the full ID names key " +
+                               *target->fingerprint + " but the rendezvous server vouches for " + fp +
+                               ". The server or the ID is wrong; not connecting.");
+      if (known.check(target->numeric_id, key) == ci::KnownHosts::Verdict::Mismatch)
+        throw cs::SessionError(ci::key_mismatch_message(target->numeric_id, *known.pinned(target->numeric_id), fp));
+      if (!answer.online()) throw std::runtime_error("host " + target->numeric_id + " is offline");
+      std::vector<std::string> paths;
+      if (opts.relay) {
+        paths = {"relay"};
+      } else {
+        for (auto& p : rt.core_config().at_path("connect.paths")->items()) paths.push_back(p.text());
+      }
+      const auto direct_timeout =
+          std::chrono::milliseconds(*rt.core_config().at_path("connect.direct_timeout_ms")->as_int());
+      for (auto& p : paths) {
+        if (p == "direct" && answer.addresses_size() > 0) {
+          link = first_direct_link(transport(rt, "tcp"), {answer.addresses().begin(), answer.addresses().end()},
+                                   direct_timeout, logger);
+          if (link) path = "direct to " + link->peer_address();
+        } else if (p == "relay") {
+          const auto offer = rv::request_relay(conn, target->numeric_id, server->timeout);
+          link = cs::TransportLink::connect(transport(rt, "relay"), rv::relay_link_address(offer, true));
+          path = "relay " + offer.relay();
+        }
+        if (link) break;
+      }
+      if (!link) throw std::runtime_error("no path to host " + target->numeric_id + " worked (tried: direct)");
+    } else {
+      link = cs::TransportLink::connect(transport(rt, "tcp"), opts.address);
+      path = "direct to " + opts.address;
+    }
+    Terminal::say("connecting to " + target->numeric_id + " (" + path + ")");
+
     std::string presented;
     cfg.secure.check_host_key = [&](const cs::Key32& key) {
       presented = ci::fingerprint_of(key);
+      if (vouched && *vouched != key)
+        throw cs::SessionError("key mismatch for " + target->numeric_id + ": the rendezvous server vouches for " +
+                               ci::fingerprint_of(*vouched) + " but the host presents " + presented);
       if (target->fingerprint && *target->fingerprint != presented)
         throw cs::SessionError("key mismatch for " + target->numeric_id + ": the full ID names key " +
                                *target->fingerprint + " but the host presents " + presented +
@@ -56,8 +140,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         throw cs::SessionError(
             ci::key_mismatch_message(target->numeric_id, *known.pinned(target->numeric_id), presented));
     };
-    cs::PeerSession session(std::move(cfg), cs::TransportLink::connect(tcp_transport(rt), opts.address), rt.bus(),
-                            logger);
+    cs::PeerSession session(std::move(cfg), std::move(link), rt.bus(), logger);
     bool had_session = false;
     std::optional<std::string> reason;
     while (!(reason = session.wait_closed(std::chrono::milliseconds(0)))) {

@@ -1,6 +1,6 @@
 // telepane plugins list | plugins info ID
 #include "commands.hpp"
-#include "paths.hpp"
+#include <telepane/core/runtime/install_paths.hpp>
 
 #include <iomanip>
 #include <iostream>
@@ -15,7 +15,7 @@ bool configure_runtime(core::Runtime& runtime, const CliOptions& opts, const std
   ro.sources.files = opts.config_files;
   ro.sources.files.insert(ro.sources.files.end(), extra_files.begin(), extra_files.end());
   ro.sources.overrides = opts.overrides;
-  ro.default_plugin_dirs = default_plugin_dirs();
+  ro.default_plugin_dirs = core::default_plugin_dirs(TELEPANE_PLUGIN_SUBDIR);
   if (quiet_loader) ro.log_level = core::LogLevel::Error;
   const auto errors = runtime.configure(ro);
   for (const auto& e : errors) std::cerr << "telepane: " << e << "\n";

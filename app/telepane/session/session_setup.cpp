@@ -1,5 +1,7 @@
 #include "session/session_setup.hpp"
 
+#include <telepane/core/rendezvous/rendezvous_client.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -23,10 +25,26 @@ core::session::PeerSessionConfig session_config(core::Runtime& rt, const core::i
   return c;
 }
 
-core::plugins::FeatureRef tcp_transport(core::Runtime& rt) {
-  auto tcp = rt.plugins().feature(TP_KIND_TRANSPORT, "tcp");
-  if (!tcp) throw std::runtime_error("the tcp transport is not loaded (is org.telepane.transport.tcp enabled?)");
-  return *tcp;
+core::plugins::FeatureRef transport(core::Runtime& rt, const std::string& name) {
+  auto t = rt.plugins().feature(TP_KIND_TRANSPORT, name);
+  if (!t)
+    throw std::runtime_error("the " + name + " transport is not loaded (is org.telepane.transport." + name +
+                             " enabled?)");
+  return *t;
+}
+
+std::optional<RendezvousServer> rendezvous_server(core::Runtime& rt, const CliOptions& opts) {
+  const auto& cfg = rt.core_config();
+  const std::string server = opts.server.empty() ? cfg.at_path("rendezvous.server")->text() : opts.server;
+  if (server.empty()) return std::nullopt;
+  const std::string key_text = opts.server_key.empty() ? cfg.at_path("rendezvous.key")->text() : opts.server_key;
+  if (key_text.empty())
+    throw UsageError("the rendezvous server " + server +
+                     " needs its public key: -k KEY or rendezvous.key (telepane-server --print-key shows it)");
+  auto key = core::rendezvous::parse_public_key(key_text);
+  if (!key) throw UsageError("'" + key_text + "' is not a server public key (43 characters of base64url)");
+  return RendezvousServer{core::rendezvous::with_default_port(server, core::rendezvous::kRendezvousPort), *key,
+                          std::chrono::milliseconds(*cfg.at_path("rendezvous.timeout_ms")->as_int())};
 }
 
 }  // namespace telepane::app

@@ -33,8 +33,8 @@ void Terminal::stop_reading() {
   if (reader_.joinable()) reader_.join();
 }
 
-void Terminal::read_stdin(std::function<void()> on_eof) {
-  reader_ = std::thread([this, on_eof = std::move(on_eof)] {
+void Terminal::read_stdin(std::function<void()> on_eof, std::function<bool(const std::string&)> take_line) {
+  reader_ = std::thread([this, on_eof = std::move(on_eof), take_line = std::move(take_line)] {
     std::string pending;
     char buf[4096];
     while (!stop_) {
@@ -48,6 +48,7 @@ void Terminal::read_stdin(std::function<void()> on_eof) {
         std::string line = pending.substr(0, nl);
         pending.erase(0, nl + 1);
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (take_line && take_line(line)) continue;
         if (!line.empty()) bus_.publish("chat.send", line);
       }
     }

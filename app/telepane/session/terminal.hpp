@@ -16,8 +16,9 @@ class Terminal {
   // `peer_label` prefixes what the other side says ("viewer", "host").
   Terminal(core::EventBus& bus, core::Executor& executor, std::string peer_label);
   ~Terminal();
-  // Reads stdin lines into "chat.send" until EOF, then calls on_eof once. [its own thread]
-  void read_stdin(std::function<void()> on_eof);
+  // Reads stdin lines into "chat.send" until EOF, then calls on_eof once. A line `take_line` returns true for
+  // (an answer to a question) is not chat. [its own thread]
+  void read_stdin(std::function<void()> on_eof, std::function<bool(const std::string&)> take_line = {});
   // Stops and joins the stdin reader: call before whatever on_eof uses goes away.
   void stop_reading();
   // Prints one line to stdout, whole, even with other threads printing. [any thread]

@@ -31,7 +31,10 @@ struct CloseRequest {
 struct LinkGone {
   std::string reason;
 };
-using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone>;
+struct ConfirmAnswer {
+  bool accepted;
+};
+using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone, ConfirmAnswer>;
 
 Priority priority_of(tp_priority p) {
   return p >= TP_PRIORITY_INPUT && p <= TP_PRIORITY_BULK ? static_cast<Priority>(p) : Priority::Control;
@@ -67,8 +70,19 @@ struct PeerSession::Impl {
   std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
   const std::chrono::steady_clock::time_point started = last_heard;
   bool challenged = false;
+  bool confirming = false;    // host: waiting for the person at the host
+  bool authed_proof = false;  // host: the password proof was accepted
+  bool host_pending = false;  // viewer: the host said it waits for its person
+  std::optional<Key32> remote_key;
   uint64_t ping_nonce = 0;
   std::thread worker;
+  // How a confirmation answer finds this session, or learns it is gone.
+  struct AnswerSlot {
+    explicit AnswerSlot(Impl* i) : impl(i) {}
+    std::mutex mu;
+    Impl* impl;
+  };
+  std::shared_ptr<AnswerSlot> answer_slot = std::make_shared<AnswerSlot>(this);
 
   Impl(PeerSessionConfig c, std::unique_ptr<TransportLink> l, EventBus& b, Logger& lg)
       : cfg(std::move(c)), bus(b), log(lg), link(std::move(l)) {}
@@ -147,21 +161,39 @@ struct PeerSession::Impl {
     state("established");
   }
 
+  // Host: the viewer passed authentication. Grants the session, or first asks the person at the host.
+  void admit_viewer() {
+    if (cfg.confirm && !confirming) {
+      confirming = true;
+      control::Control m;
+      m.mutable_auth_pending()->set_reason("waiting for the person at the host to accept");
+      send_control(m);
+      state("confirming");
+      cfg.confirm(ConfirmRequest{remote_key, link ? link->peer_address() : std::string()},
+                  [slot = answer_slot](bool accepted) {
+                    std::lock_guard lock(slot->mu);
+                    if (slot->impl != nullptr) slot->impl->post(ConfirmAnswer{accepted});
+                  });
+      return;
+    }
+    confirming = false;
+    control::Control m;
+    auto* r = m.mutable_auth_result();
+    r->set_accepted(true);
+    for (auto& g : cfg.grant) r->add_capabilities(g);
+    send_control(m);
+    start_services(cfg.grant);
+  }
+
   void on_handshake(const HandshakeDone& done) {
     handshake_hash = done.handshake_hash;
+    remote_key = done.remote_public;
     if (cfg.secure.initiator) {
       state("authenticating");
       return;
     }
     const bool trusted_device = done.remote_public && cfg.trusted && cfg.trusted(*done.remote_public);
-    if (!cfg.auth || trusted_device) {
-      control::Control m;
-      auto* r = m.mutable_auth_result();
-      r->set_accepted(true);
-      for (auto& g : cfg.grant) r->add_capabilities(g);
-      send_control(m);
-      return start_services(cfg.grant);
-    }
+    if (!cfg.auth || trusted_device) return admit_viewer();
     const auto* vt = cfg.auth->vtable<tp_auth_vtbl>();
     Bytes challenge(4096);
     size_t len = 0;
@@ -214,7 +246,8 @@ struct PeerSession::Impl {
         return send_control(reply);
       }
       case control::Control::kAuthProof: {
-        if (viewer || !challenged || authed) throw SessionError("protocol violation: unexpected password proof");
+        if (viewer || !challenged || authed || authed_proof)
+          throw SessionError("protocol violation: unexpected password proof");
         const auto now = std::chrono::steady_clock::now();
         if (cfg.limiter) {
           std::chrono::milliseconds longest{0};
@@ -239,11 +272,14 @@ struct PeerSession::Impl {
         }
         if (cfg.limiter)
           for (auto& key : cfg.limiter_keys) cfg.limiter->success(key);
-        control::Control reply;
-        reply.mutable_auth_result()->set_accepted(true);
-        for (auto& g : cfg.grant) reply.mutable_auth_result()->add_capabilities(g);
-        send_control(reply);
-        return start_services(cfg.grant);
+        challenged = false;  // a second proof is a protocol violation, also while the host's person decides
+        authed_proof = true;
+        return admit_viewer();
+      }
+      case control::Control::kAuthPending: {
+        if (!viewer || authed) throw SessionError("protocol violation: unexpected confirmation notice");
+        host_pending = true;
+        return state("waiting: " + m.auth_pending().reason());
       }
       case control::Control::kAuthResult: {
         if (!viewer || authed) throw SessionError("protocol violation: unexpected authentication result");
@@ -325,6 +361,10 @@ struct PeerSession::Impl {
           finish(c->reason, /*told_peer=*/secure->established());
         } else if (auto* g = std::get_if<LinkGone>(&*work)) {
           finish(g->reason);
+        } else if (auto* a = std::get_if<ConfirmAnswer>(&*work)) {
+          if (!confirming) continue;
+          if (!a->accepted) return refuse("the person at the host declined the session");
+          admit_viewer();
         }
       }
     } catch (const std::exception& e) {
@@ -335,6 +375,8 @@ struct PeerSession::Impl {
   // Checked on every turn of the worker, so a peer that keeps sending without authenticating is cut off too.
   bool past_auth_deadline() {
     std::lock_guard lock(mu);
+    // Waiting for a person is not a stalled handshake: the asker times that out, keepalives catch a dead peer.
+    if (confirming || host_pending) return false;
     return !authed && std::chrono::steady_clock::now() - started >= cfg.auth_timeout;
   }
 
@@ -367,6 +409,10 @@ PeerSession::PeerSession(PeerSessionConfig config, std::unique_ptr<TransportLink
 }
 
 PeerSession::~PeerSession() {
+  {
+    std::lock_guard lock(impl_->answer_slot->mu);
+    impl_->answer_slot->impl = nullptr;  // a confirmation answered later finds no session
+  }
   close("closed");
   impl_->worker.join();
   impl_->link.reset();  // after the worker: no more sends; close_link waits for the transport's callbacks

@@ -18,6 +18,12 @@
 
 namespace telepane::core::session {
 
+// What the person at the host is asked about (confirm-on-host).
+struct ConfirmRequest {
+  std::optional<Key32> viewer_key;  // proven by the IK handshake; absent for NK (an unidentified device)
+  std::string viewer_address;
+};
+
 struct PeerSessionConfig {
   SessionOptions secure;  // role, suites, identity, host key check
   // Host: the method the viewer must pass (absent: no authentication, e.g. a trusted device). Viewer: the method
@@ -35,6 +41,10 @@ struct PeerSessionConfig {
   std::vector<std::string> limiter_keys = {"password"};
   // A session that has not authenticated by then ends: half-open connections cannot hold a slot for long.
   std::chrono::milliseconds auth_timeout{20000};
+  // Host: when set, a viewer that passed authentication waits until answer(true) is called; answer(false) refuses
+  // it. Called on the session's worker, must not block; `answer` may be called from any thread, once, even after
+  // the session ended (it is then ignored). Whoever asks enforces its own time limit.
+  std::function<void(const ConfirmRequest&, std::function<void(bool)> answer)> confirm;
 };
 
 class PeerSession {

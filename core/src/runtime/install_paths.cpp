@@ -1,16 +1,16 @@
-#include "paths.hpp"
+#include <telepane/core/runtime/install_paths.hpp>
 
 #include <cstdlib>
 #include <filesystem>
 
-namespace telepane::app {
+namespace telepane::core {
 namespace fs = std::filesystem;
 
-std::vector<std::string> default_plugin_dirs() {
+std::vector<std::string> default_plugin_dirs(const std::string& plugin_subdir) {
   std::vector<std::string> dirs;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) dirs.push_back((exe.parent_path().parent_path() / TELEPANE_PLUGIN_SUBDIR).lexically_normal().string());
+  if (!ec) dirs.push_back((exe.parent_path().parent_path() / plugin_subdir).lexically_normal().string());
   const char* data_home = std::getenv("XDG_DATA_HOME");
   const char* home = std::getenv("HOME");
   if (data_home != nullptr && *data_home != '\0')
@@ -20,4 +20,4 @@ std::vector<std::string> default_plugin_dirs() {
   return dirs;
 }
 
-}  // namespace telepane::app
+}  // namespace telepane::core

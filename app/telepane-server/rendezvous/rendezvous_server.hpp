@@ -1,0 +1,73 @@
+// The rendezvous role: hosts register (proving their key), viewers look them up (answers signed by the server's
+// key) and ask for relays (a signed single-use token to each side). TCP for all of it; UDP only reflects a
+// sender's address, never with more bytes than it sent.
+#pragma once
+
+#include "net/source_caps.hpp"
+#include "rendezvous/peer_registry.hpp"
+
+#include <telepane/core/log/logger.hpp>
+#include <telepane/core/rendezvous/protocol.hpp>
+
+#include <utility>
+
+#include <boost/asio.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace telepane::server {
+
+struct RendezvousSettings {
+  boost::asio::ip::tcp::endpoint listen;
+  std::vector<std::string> relays;         // assigned round robin
+  std::optional<uint16_t> own_relay_port;  // when empty `relays`: our own relay at the address a client reached
+  std::chrono::milliseconds heartbeat{15000};
+  std::chrono::milliseconds hello_timeout{10000};
+  std::chrono::milliseconds token_ttl{30000};
+  double lookups_per_second = 20;
+  std::size_t max_connections = 20000;
+  std::size_t max_connections_per_source = 64;
+};
+
+class RendezvousServer {
+ public:
+  // Binds TCP and UDP on settings.listen; throws std::runtime_error naming the address. [io thread's owner]
+  RendezvousServer(boost::asio::io_context& io, const core::rendezvous::ServerKey& key, PeerRegistry& registry,
+                   RendezvousSettings settings, core::Logger& logger);
+  ~RendezvousServer();
+  uint16_t port() const;
+  void stop();  // [io thread]
+
+  class Conn;  // one client connection (rendezvous_server.cpp)
+
+ private:
+  friend class Conn;
+  void accept();
+  void receive_udp();
+  void handle(const std::shared_ptr<Conn>& conn, const core::rendezvous::ClientMessage& m);
+  void on_register(const std::shared_ptr<Conn>& conn, const core::rendezvous::Register& reg);
+  void on_lookup(const std::shared_ptr<Conn>& conn, const core::rendezvous::Lookup& lookup);
+  void on_request_relay(const std::shared_ptr<Conn>& conn, const core::rendezvous::RequestRelay& request);
+  void forget(Conn& conn);
+  std::string pick_relay(const Conn& conn);
+
+  boost::asio::io_context& io_;
+  const core::rendezvous::ServerKey& key_;
+  PeerRegistry& registry_;
+  RendezvousSettings settings_;
+  core::Logger& logger_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::udp::socket udp_;
+  boost::asio::ip::udp::endpoint udp_from_;
+  std::array<uint8_t, 1500> udp_in_{};
+  std::shared_ptr<SourceCaps> caps_;
+  std::unordered_map<std::string, std::weak_ptr<Conn>> online_;  // registered hosts by ID
+  std::size_t next_relay_ = 0;
+};
+
+}  // namespace telepane::server
