@@ -49,7 +49,9 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
 
   // Refuses with a reason the client shows, then closes.
   void refuse(const std::string& reason) {
-    relay_.logger_.debug("relay", source_ + " refused: " + reason);
+    relay_.refusals_.note(reason.rfind("too many connections from", 0) == 0 ? "too many connections from one address"
+                                                                             : reason,
+                          source_);
     auto text = std::make_shared<std::string>(verdict(false, reason));
     asio::async_write(socket_, asio::buffer(*text),
                       [self = shared_from_this(), text](boost::system::error_code, std::size_t) { self->close(); });
@@ -186,6 +188,7 @@ RelayServer::RelayServer(asio::io_context& io, RelaySettings settings, core::Log
     : io_(io),
       settings_(std::move(settings)),
       logger_(logger),
+      refusals_(logger, "relay"),
       acceptor_(io),
       caps_(std::make_shared<SourceCaps>(settings_.max_connections, settings_.max_connections_per_source)),
       total_(settings_.bandwidth_bytes_per_second, std::max(settings_.bandwidth_bytes_per_second / 10, 256.0 * 1024)) {

@@ -3,6 +3,7 @@
 // bandwidth limits and idle timeouts. Relays hold only the rendezvous server's public key.
 #pragma once
 
+#include "net/cause_log.hpp"
 #include "net/source_caps.hpp"
 #include "relay/token_bucket.hpp"
 
@@ -53,6 +54,7 @@ class RelayServer {
   boost::asio::io_context& io_;
   RelaySettings settings_;
   core::Logger& logger_;
+  CauseLog refusals_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<SourceCaps> caps_;
   TokenBucket total_;

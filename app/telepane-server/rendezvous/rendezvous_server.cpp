@@ -62,7 +62,7 @@ class RendezvousServer::Conn : public std::enable_shared_from_this<Conn> {
 
   // Sends a last error and closes once it is written.
   void fail(const std::string& reason, uint32_t retry_after_ms = 0) {
-    server_.logger_.debug("rendezvous", observed_ + ": " + reason);
+    server_.refusals_.note(reason, observed_);
     send(error_message(reason, retry_after_ms));
     closing_ = true;
     if (out_.empty()) close();
@@ -162,6 +162,7 @@ RendezvousServer::RendezvousServer(asio::io_context& io, const rv::ServerKey& ke
       registry_(registry),
       settings_(std::move(settings)),
       logger_(logger),
+      refusals_(logger, "rendezvous"),
       acceptor_(io),
       udp_(io),
       caps_(std::make_shared<SourceCaps>(settings_.max_connections, settings_.max_connections_per_source)) {
@@ -207,7 +208,8 @@ void RendezvousServer::accept() {
         if (auto slot = caps_->take(ip_text(remote.address()), why)) {
           std::make_shared<Conn>(*this, std::move(socket), std::move(*slot), endpoint_text(remote))->start();
         } else {
-          logger_.debug("rendezvous", endpoint_text(remote) + " refused: " + why);
+          refusals_.note(why.rfind("too many connections from", 0) == 0 ? "too many connections from one address" : why,
+                         endpoint_text(remote));
           // Said once, small and unsolicited bytes to a TCP peer that completed a handshake: not amplification.
           const auto bytes = rv::encode(error_message(why, 1000));
           asio::write(socket, asio::buffer(bytes), ec2);
@@ -225,7 +227,12 @@ void RendezvousServer::receive_udp() {
     if (ec == asio::error::operation_aborted) return;
     if (!ec && n >= 4 && std::memcmp(udp_in_.data(), kUdpMagic, 4) == 0) {
       const std::string reply = std::string(kUdpMagic, 4) + endpoint_text(udp_from_);
-      if (reply.size() <= n) udp_.send_to(asio::buffer(reply), udp_from_, 0, ec);
+      if (reply.size() <= n)
+        udp_.send_to(asio::buffer(reply), udp_from_, 0, ec);
+      else
+        refusals_.note("UDP request shorter than its answer: not answered", endpoint_text(udp_from_));
+    } else if (!ec) {
+      refusals_.note("UDP datagram that is not a request: ignored", endpoint_text(udp_from_));
     }
     receive_udp();
   });

@@ -3,6 +3,7 @@
 // sender's address, never with more bytes than it sent.
 #pragma once
 
+#include "net/cause_log.hpp"
 #include "net/source_caps.hpp"
 #include "rendezvous/peer_registry.hpp"
 
@@ -61,6 +62,7 @@ class RendezvousServer {
   PeerRegistry& registry_;
   RendezvousSettings settings_;
   core::Logger& logger_;
+  CauseLog refusals_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::ip::udp::socket udp_;
   boost::asio::ip::udp::endpoint udp_from_;

@@ -263,3 +263,31 @@ TEST_CASE("relay: -b limits the forwarding rate") {
   shutdown(b.fd(), SHUT_RDWR);
   writer.join();
 }
+
+TEST_CASE("a flood of half-open, truncated and garbage connections: one log line per cause, service goes on") {
+  Server s({"-s", "server.max_connections_per_source=16", "-s", "rendezvous.hello_timeout_ms=1000"});
+  {
+    std::vector<std::unique_ptr<Socket>> half_open;
+    for (int i = 0; i < 40; ++i) half_open.push_back(std::make_unique<Socket>(SOCK_STREAM, s.rendezvous_port()));
+    half_open[0]->send(std::string("\x00\x50truncated", 11));  // a frame that never completes
+    // The first 16 got a challenge; the rest were refused, each with the reason.
+    auto refused = half_open.back()->messages(1, 5s);
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].error().reason() == "too many connections from 127.0.0.1");
+    // Half-open ones are dropped at the hello deadline, the truncated frame with them.
+    bool closed = false;
+    half_open[0]->read_all(5s, &closed);
+    CHECK(closed);
+  }
+  for (int i = 0; i < 20; ++i) CHECK(refusal(s, std::string("\x00\x05hello", 7)) == "bad request: malformed message");
+  still_serving(s);
+  auto occurrences = [&](const std::string& what) {
+    const std::string log = s.proc->err();
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(occurrences("bad request: malformed message") == 1);
+  CHECK(occurrences("too many connections from one address") == 1);
+  CHECK(occurrences("no request in time") == 1);
+}
