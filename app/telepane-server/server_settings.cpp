@@ -16,7 +16,7 @@ constexpr const char* kServerSections = R"JSON(
                      "description": "Where the signing key and the registry live (--data; empty: ~/.local/share/telepane-server)"},
         "max_connections": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 20000,
                             "description": "Connections at once, per role"},
-        "max_connections_per_source": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 64,
+        "max_connections_per_source": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 64,
                                        "description": "Connections at once from one address, per role"}
       }
     },
