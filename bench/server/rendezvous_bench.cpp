@@ -1,9 +1,10 @@
-// The rendezvous role at scale: N peers registered and online (each its own connection with a key proof), then
-// lookups of random peers as fast as two pipelined clients can ask, and the server's memory per peer. The peer in
+// The rendezvous role at scale: N registered peers, of which M are online (each on its own connection, registered
+// with a key proof; the rest registered earlier and now offline, in the registry), then lookups of random
+// registered peers as fast as two pipelined clients can ask, and the server's memory per online peer. The peer in
 // the same run is the floor of the server's per-lookup work done in-process: a registry read and an Ed25519
 // signature over the answer.
 //
-//   rendezvous_bench [--peers N] [--seconds S] [--runs R]       (root raises the file limit for 100,000 peers)
+//   rendezvous_bench [--peers N] [--online M] [--seconds S] [--runs R]   (M is bounded by the open-file limit)
 #include "sqlite_registry.hpp"
 
 #include <telepane/core/identity/identity.hpp>
@@ -161,6 +162,24 @@ void register_peers(const Server& s, std::size_t count, int threads, std::vector
   for (auto& w : workers) w.join();
 }
 
+// Peers that registered before and are offline now: what the registry holds when the server starts.
+std::vector<std::string> preregister(const std::string& db, std::size_t count) {
+  telepane::registry::SqliteRegistry registry(db);
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < count; ++i) {
+    auto id = ci::Identity::generate();
+    tp_peer_record r{};
+    r.struct_size = sizeof r;
+    std::memcpy(r.id, id.numeric_id().c_str(), id.numeric_id().size());
+    std::memcpy(r.key, id.public_key().data(), 32);
+    r.key_size = 32;
+    std::strcpy(r.address, "192.0.2.1:40000");
+    r.last_seen_unix_ms = rv::unix_ms_now();
+    if (registry.put(r) == TP_OK) ids.push_back(id.numeric_id());
+  }
+  return ids;
+}
+
 // Lookups of random registered IDs from `clients` connections, 64 in flight each, for `seconds`.
 double lookups_per_second(const Server& s, const std::vector<std::string>& ids, int clients, double seconds) {
   std::atomic<uint64_t> done{0};
@@ -223,47 +242,57 @@ double floor_per_second(const std::string& db, const std::vector<std::string>& i
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t peers = 100000;
+  std::size_t peers = 100000, online = 10000;
   double seconds = 3;
   int runs = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--peers") == 0) peers = std::size_t(std::atol(argv[i + 1]));
+    if (std::strcmp(argv[i], "--online") == 0) online = std::size_t(std::atol(argv[i + 1]));
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
   }
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, nullptr, _IOLBF, 0);
-  rlimit lim{peers + 4096, peers + 4096};  // inherited by the server
-  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    std::fprintf(stderr, "cannot raise the file limit to %zu (run as root, or fewer --peers)\n", peers + 4096);
+  online = std::min(online, peers);
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = lim.rlim_max;  // inherited by the server
+  setrlimit(RLIMIT_NOFILE, &lim);
+  if (online + 256 > lim.rlim_cur) {
+    std::fprintf(stderr, "the open-file limit (%llu) allows at most %llu online peers\n",
+                 static_cast<unsigned long long>(lim.rlim_cur), static_cast<unsigned long long>(lim.rlim_cur - 256));
     return 2;
   }
   char tmpl[] = "/tmp/tp-bench-rendezvous-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
   {
+    std::vector<std::string> offline_ids = preregister(dir + "/registry.sqlite3", peers - online);
     Server server(dir);
     const long rss0 = server.rss_kib();
     std::vector<std::string> ids;
     std::vector<int> fds;
     const auto t0 = clock_type::now();
-    register_peers(server, peers, 2, ids, fds);
+    register_peers(server, online, 2, ids, fds);
     const double reg_s = std::chrono::duration<double>(clock_type::now() - t0).count();
     ids.erase(std::remove(ids.begin(), ids.end(), std::string()), ids.end());
     const long rss1 = server.rss_kib();
+    const std::size_t online_count = ids.size();
+    ids.insert(ids.end(), offline_ids.begin(), offline_ids.end());
     const auto db_bytes = std::filesystem::file_size(dir + "/registry.sqlite3") +
                           (std::filesystem::exists(dir + "/registry.sqlite3-wal")
                                ? std::filesystem::file_size(dir + "/registry.sqlite3-wal")
                                : 0);
-    std::printf("%zu peers registered and online in %.1f s (%.0f registrations/s)\n", ids.size(), reg_s,
-                double(ids.size()) / reg_s);
+    std::printf("%zu registered peers: %zu offline in the registry, %zu registered online in %.1f s (%.0f/s)\n",
+                ids.size(), offline_ids.size(), online_count, reg_s, double(online_count) / reg_s);
     std::printf("  server memory: %.0f bytes per online peer (RSS %ld -> %ld KiB); registry %.0f bytes per peer on disk\n",
-                double(rss1 - rss0) * 1024 / double(ids.size()), rss0, rss1, double(db_bytes) / double(ids.size()));
+                double(rss1 - rss0) * 1024 / double(online_count), rss0, rss1, double(db_bytes) / double(ids.size()));
     std::vector<double> ours, floor;
     for (int r = 0; r < runs; ++r) {
       ours.push_back(lookups_per_second(server, ids, 2, seconds));
       floor.push_back(floor_per_second(dir + "/registry.sqlite3", ids, seconds));
     }
-    std::printf("lookups of random online peers, 2 clients x 64 in flight, median of %d runs of %.0f s\n", runs, seconds);
+    std::printf("lookups of random registered peers, 2 clients x 64 in flight, median of %d runs of %.0f s\n", runs,
+                seconds);
     std::printf("  telepane-server %8.0f lookups/s   in-process registry read + Ed25519 sign %8.0f/s   ratio %.2fx\n",
                 median(ours), median(floor), median(ours) / median(floor));
     for (int fd : fds)
