@@ -24,7 +24,9 @@ constexpr const char* kPeerSections = R"JSON(
         "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,
                                    "description": "Connections still authenticating from one address"},
         "auth_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 20000,
-                            "description": "A connection that has not authenticated by then is closed"}
+                            "description": "A connection that has not authenticated by then is closed"},
+        "resume_window_ms": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 30000,
+                             "description": "How long a session whose connection dropped waits for its viewer to resume it (no new handshake, no new password); 0: a drop ends the session"}
       }
     },
     "rendezvous": {
@@ -47,7 +49,9 @@ constexpr const char* kPeerSections = R"JSON(
                   "default": ["direct", "relay"],
                   "description": "Paths to try, in order: direct (the host's LAN and public addresses over TCP) and relay; --relay means [relay]"},
         "direct_timeout_ms": {"type": "integer", "minimum": 100, "maximum": 60000, "default": 3000,
-                              "description": "How long the direct attempts may take before the next path"}
+                              "description": "How long the direct attempts may take before the next path"},
+        "resume": {"type": "boolean", "default": true,
+                   "description": "After a drop, reconnect by the same path and resume the session within the host's window"}
       }
     })JSON";
 }  // namespace

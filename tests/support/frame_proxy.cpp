@@ -29,10 +29,10 @@ bool send_all(int fd, const uint8_t* p, std::size_t n) {
 }
 }  // namespace
 
-FrameProxy::FrameProxy(const std::string& target) : target_(target) {
+FrameProxy::FrameProxy(const std::string& target, bool serve_again) : target_(target), serve_again_(serve_again) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a = loopback(0);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 1) != 0)
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 4) != 0)
     throw std::runtime_error("proxy cannot listen");
   socklen_t len = sizeof a;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
@@ -46,13 +46,19 @@ FrameProxy::~FrameProxy() {
   ::close(listen_fd_);
 }
 
-// One client, both directions in one poll loop; frames from the client are parsed so one can be tampered with.
 void FrameProxy::run() {
-  pollfd lp{listen_fd_, POLLIN, 0};
-  while (!stop_ && ::poll(&lp, 1, 100) == 0) {
-  }
-  if (stop_) return;
-  const int client = ::accept(listen_fd_, nullptr, nullptr);
+  do {
+    pollfd lp{listen_fd_, POLLIN, 0};
+    while (!stop_ && ::poll(&lp, 1, 100) == 0) {
+    }
+    if (stop_) return;
+    ++clients_;
+    serve(::accept(listen_fd_, nullptr, nullptr));
+  } while (serve_again_ && !stop_);
+}
+
+// One client, both directions in one poll loop; frames from the client are parsed so one can be tampered with.
+void FrameProxy::serve(int client) {
   const int server = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in to = loopback(uint16_t(std::stoi(target_.substr(target_.rfind(':') + 1))));
   if (::connect(server, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {

@@ -13,8 +13,9 @@ class FrameProxy {
  public:
   enum class Tamper { None, FlipBit, Drop, Duplicate, Reorder, Truncate };
 
-  // Listens on 127.0.0.1 (any port) and forwards one client to `target` ("127.0.0.1:port").
-  explicit FrameProxy(const std::string& target);
+  // Listens on 127.0.0.1 (any port) and forwards one client to `target` ("127.0.0.1:port"); with `serve_again`,
+  // the next client after that one, and so on (a network that drops connections but comes back).
+  explicit FrameProxy(const std::string& target, bool serve_again = false);
   ~FrameProxy();
   FrameProxy(const FrameProxy&) = delete;
   FrameProxy& operator=(const FrameProxy&) = delete;
@@ -22,13 +23,17 @@ class FrameProxy {
   std::string address() const { return address_; }
   // The next client frame (and for Reorder, the one after) is tampered with.
   void arm(Tamper t) { armed_ = t; }
+  int clients() const { return clients_; }
 
  private:
   void run();
+  void serve(int client);
   std::string target_, address_;
   int listen_fd_ = -1;
   std::atomic<Tamper> armed_{Tamper::None};
   std::atomic<bool> stop_{false};
+  bool serve_again_ = false;
+  std::atomic<int> clients_{0};
   std::thread thread_;
 };
 

@@ -84,6 +84,8 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     std::optional<cs::Key32> vouched;
     std::unique_ptr<cs::TransportLink> link;
     std::string path;
+    // How a dropped session comes back: the same path again (a relay needs a new offer).
+    std::function<std::unique_ptr<cs::TransportLink>()> reconnect;
     if (server) {
       rv::RendezvousConnection conn(transport(rt, "tcp"), server->address, server->timeout);
       const auto answer = rv::lookup(conn, server->key, target->numeric_id, server->timeout);
@@ -111,11 +113,21 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         if (p == "direct" && answer.addresses_size() > 0) {
           link = first_direct_link(transport(rt, "tcp"), {answer.addresses().begin(), answer.addresses().end()},
                                    direct_timeout, logger);
-          if (link) path = "direct to " + link->peer_address();
+          if (link) {
+            path = "direct to " + link->peer_address();
+            reconnect = [tcp = transport(rt, "tcp"), address = link->peer_address()] {
+              return cs::TransportLink::connect(tcp, address);
+            };
+          }
         } else if (p == "relay") {
           const auto offer = rv::request_relay(conn, target->numeric_id, server->timeout);
           link = cs::TransportLink::connect(transport(rt, "relay"), rv::relay_link_address(offer, true));
           path = "relay " + offer.relay();
+          reconnect = [&rt, srv = *server, id = target->numeric_id] {
+            rv::RendezvousConnection again(transport(rt, "tcp"), srv.address, srv.timeout);
+            const auto fresh = rv::request_relay(again, id, srv.timeout);
+            return cs::TransportLink::connect(transport(rt, "relay"), rv::relay_link_address(fresh, true));
+          };
         }
         if (link) break;
       }
@@ -123,7 +135,11 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     } else {
       link = cs::TransportLink::connect(transport(rt, "tcp"), opts.address);
       path = "direct to " + opts.address;
+      reconnect = [tcp = transport(rt, "tcp"), address = opts.address] {
+        return cs::TransportLink::connect(tcp, address);
+      };
     }
+    if (*rt.core_config().at_path("connect.resume")->as_bool()) cfg.reconnect = std::move(reconnect);
     Terminal::say("connecting to " + target->numeric_id + " (" + path + ")");
 
     std::string presented;

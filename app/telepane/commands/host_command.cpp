@@ -103,6 +103,8 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     cfg.limiter = std::make_shared<cs::FailureLimiter>();  // shared by every session: guessing spans connections
     cfg.limiter_keys = {"id:" + id.numeric_id()};
     cfg.auth_timeout = std::chrono::milliseconds(*core.at_path("host.auth_timeout_ms")->as_int());
+    cfg.resume_window = std::chrono::milliseconds(*core.at_path("host.resume_window_ms")->as_int());
+    cfg.resume_directory = std::make_shared<cs::ResumeDirectory>();
     ConfirmPrompt prompt(std::chrono::milliseconds(*core.at_path("host.confirm_timeout_ms")->as_int()));
     const std::string confirm = core.at_path("host.confirm")->text();
     if (confirm == "ask")

@@ -5,6 +5,8 @@
 
 #include "proto/control.pb.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -18,8 +20,11 @@ constexpr uint16_t kControlChannel = 0;
 constexpr uint16_t kFirstServiceChannel = 16;
 constexpr std::size_t kMaxControlMessage = 64 * 1024;
 
+// Link events carry the generation of the link they came from: after a resume, late news from the old link is
+// recognised and ignored.
 struct Received {
   Bytes bytes;
+  uint32_t generation;
 };
 struct Outgoing {
   uint16_t channel;
@@ -30,11 +35,30 @@ struct CloseRequest {
 };
 struct LinkGone {
   std::string reason;
+  uint32_t generation;
 };
 struct ConfirmAnswer {
   bool accepted;
 };
-using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone, ConfirmAnswer>;
+struct Adopt {  // host: a new link that asks to resume this session
+  std::unique_ptr<TransportLink> link;
+  Bytes early;
+};
+using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone, ConfirmAnswer, Adopt>;
+
+constexpr uint64_t kAckEvery = 32;  // frames received between acknowledgements
+constexpr std::size_t kMaxResumeFrame = 256;
+
+// Takes one [u16 length][payload] frame off the front of `buf`; nullopt until it is complete.
+std::optional<Bytes> take_frame(Bytes& buf, std::size_t max_payload) {
+  if (buf.size() < 2) return std::nullopt;
+  const std::size_t len = (std::size_t(buf[0]) << 8) | buf[1];
+  if (len > max_payload) throw WireError("frame of " + std::to_string(len) + " bytes where a resume message belongs");
+  if (buf.size() < 2 + len) return std::nullopt;
+  Bytes payload(buf.begin() + 2, buf.begin() + std::ptrdiff_t(2 + len));
+  buf.erase(buf.begin(), buf.begin() + std::ptrdiff_t(2 + len));
+  return payload;
+}
 
 Priority priority_of(tp_priority p) {
   return p >= TP_PRIORITY_INPUT && p <= TP_PRIORITY_BULK ? static_cast<Priority>(p) : Priority::Control;
@@ -77,15 +101,57 @@ struct PeerSession::Impl {
   uint64_t ping_nonce = 0;
   std::thread worker;
   // How a confirmation answer finds this session, or learns it is gone.
-  struct AnswerSlot {
-    explicit AnswerSlot(Impl* i) : impl(i) {}
+  // How answers from elsewhere (a confirmation, a resuming link) find this session, or learn it is gone.
+  struct Mailbox {
+    explicit Mailbox(Impl* i) : impl(i) {}
     std::mutex mu;
     Impl* impl;
   };
-  std::shared_ptr<AnswerSlot> answer_slot = std::make_shared<AnswerSlot>(this);
+  std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>(this);
+
+  // Resumption, worker thread only.
+  enum class ResumePhase { None, AwaitChallenge, AwaitProof };
+  uint32_t generation = 0;  // of the current link
+  ReplayBuffer replay;
+  bool recording = false;   // whether sent frames are kept for a resume
+  uint64_t acked = 0;       // frames received that the peer has been told about
+  std::optional<TicketId> ticket;
+  ResumeSecret resume_secret{};
+  std::chrono::milliseconds resume_window{0};
+  bool suspended = false;
+  std::string suspend_reason;
+  std::chrono::steady_clock::time_point suspend_deadline, next_attempt, attempt_deadline;
+  ResumePhase resume_phase = ResumePhase::None;
+  Bytes resume_raw;              // bytes of the resume exchange not yet a whole message
+  ResumeNonce resume_nonce{};    // host: the challenge's
+  bool intro_pending = false;    // host: the first frame decides between a new session and a resume
+  Bytes intro_raw;
 
   Impl(PeerSessionConfig c, std::unique_ptr<TransportLink> l, EventBus& b, Logger& lg)
-      : cfg(std::move(c)), bus(b), log(lg), link(std::move(l)) {}
+      : cfg(std::move(c)), bus(b), log(lg), link(std::move(l)) {
+    const bool host_resumes = cfg.resume_directory && cfg.resume_window.count() > 0;
+    recording = cfg.secure.initiator ? bool(cfg.reconnect) : host_resumes;
+    intro_pending = !cfg.secure.initiator && host_resumes;
+  }
+
+  // [constructor, worker] Makes `l` the session's link; its events carry a new generation.
+  void attach(std::unique_ptr<TransportLink> l) {
+    link = std::move(l);
+    const uint32_t g = ++generation;
+    link->set_handlers([this, g](ByteView b) { post(Received{Bytes(b.begin(), b.end()), g}); },
+                       [this, g](tp_status, const std::string& reason) {
+                         post(LinkGone{"connection lost: " + reason, g});
+                       });
+  }
+
+  // [worker] Every frame the session writes: kept for a resume, sent unless the link is down.
+  void write_frame(Bytes bytes) {
+    if (recording) replay.record(bytes);
+    if (!link || suspended) return;  // sent again when the session resumes
+    const tp_status s = link->send(bytes);
+    // A closed link reports why through on_closed, which is queued for the worker: its reason is the true one.
+    if (s == TP_ERR_AGAIN) throw SessionError("the connection cannot keep up: its send buffer is full");
+  }
 
   void post(Work w) {
     std::lock_guard lock(mu);
@@ -106,17 +172,19 @@ struct PeerSession::Impl {
   // [worker] The session is over: services stop, the state is published, the worker leaves its loop. Unless we
   // just told the peer why (`told_peer`: it reads that and hangs up), the link closes now so the peer learns at
   // once rather than by keepalive.
-  void finish(const std::string& reason, bool told_peer = false) {
+  // `announce`: false for a link that only carried a resume request to its session: nobody's session ended.
+  void finish(const std::string& reason, bool told_peer = false, bool announce = true) {
     for (auto& s : services)
       if (s->object != nullptr) s->vt->destroy(s->object);
     services.clear();
+    if (ticket && cfg.resume_directory && !cfg.secure.initiator) cfg.resume_directory->remove(*ticket);
     {
       std::lock_guard lock(mu);
       if (closed_reason) return;
       closed_reason = reason;
       queue.clear();
     }
-    state("closed: " + reason);
+    if (announce) state("closed: " + reason);
     log.debug("session", "closed: " + reason);  // the state event carries it to whoever shows it
     if (!told_peer) link.reset();  // waits for a transport callback in flight; the worker sends nothing more
     cv.notify_all();
@@ -170,9 +238,9 @@ struct PeerSession::Impl {
       send_control(m);
       state("confirming");
       cfg.confirm(ConfirmRequest{remote_key, link ? link->peer_address() : std::string()},
-                  [slot = answer_slot](bool accepted) {
-                    std::lock_guard lock(slot->mu);
-                    if (slot->impl != nullptr) slot->impl->post(ConfirmAnswer{accepted});
+                  [box = mailbox](bool accepted) {
+                    std::lock_guard lock(box->mu);
+                    if (box->impl != nullptr) box->impl->post(ConfirmAnswer{accepted});
                   });
       return;
     }
@@ -183,6 +251,26 @@ struct PeerSession::Impl {
     for (auto& g : cfg.grant) r->add_capabilities(g);
     send_control(m);
     start_services(cfg.grant);
+    if (recording) issue_ticket();
+  }
+
+  // Host: what lets the viewer resume this session after a drop, sent inside the encrypted session.
+  void issue_ticket() {
+    TicketId id{};
+    randombytes_buf(id.data(), id.size());
+    randombytes_buf(resume_secret.data(), resume_secret.size());
+    ticket = id;
+    resume_window = cfg.resume_window;
+    cfg.resume_directory->add(id, [box = mailbox](std::unique_ptr<TransportLink> l, Bytes early) {
+      std::lock_guard lock(box->mu);
+      if (box->impl != nullptr) box->impl->post(Adopt{std::move(l), std::move(early)});
+    });
+    control::Control m;
+    auto* t = m.mutable_resume_ticket();
+    t->set_id(id.data(), id.size());
+    t->set_secret(resume_secret.data(), resume_secret.size());
+    t->set_window_ms(uint32_t(cfg.resume_window.count()));
+    send_control(m);
   }
 
   void on_handshake(const HandshakeDone& done) {
@@ -288,11 +376,27 @@ struct PeerSession::Impl {
       }
       case control::Control::kClose: return finish(m.close().reason());
       case control::Control::kPing: {
+        replay.acknowledge(m.ping().received());
         control::Control reply;
         reply.mutable_pong()->set_nonce(m.ping().nonce());
+        reply.mutable_pong()->set_received(secure->frames_received());
+        acked = secure->frames_received();
         return send_control(reply);
       }
-      case control::Control::kPong: return;
+      case control::Control::kPong: return replay.acknowledge(m.pong().received());
+      case control::Control::kAck: return replay.acknowledge(m.ack().received());
+      case control::Control::kResumeTicket: {
+        const auto& t = m.resume_ticket();
+        if (!viewer || !authed || t.id().size() != 16 || t.secret().size() != 32)
+          throw SessionError("protocol violation: unexpected resume ticket");
+        if (!recording) return;  // this viewer does not reconnect
+        TicketId id{};
+        std::memcpy(id.data(), t.id().data(), 16);
+        std::memcpy(resume_secret.data(), t.secret().data(), 32);
+        ticket = id;
+        resume_window = std::chrono::milliseconds(t.window_ms());
+        return;
+      }
       default: throw SessionError("unknown control message");
     }
   }
@@ -332,7 +436,8 @@ struct PeerSession::Impl {
         std::optional<Work> work;
         {
           std::unique_lock lock(mu);
-          cv.wait_for(lock, std::min(cfg.keepalive, cfg.auth_timeout), [&] { return !queue.empty() || closed_reason; });
+          const auto tick = suspended ? std::chrono::milliseconds(100) : std::min(cfg.keepalive, cfg.auth_timeout);
+          cv.wait_for(lock, tick, [&] { return !queue.empty() || closed_reason; });
           if (closed_reason) return;
           if (!queue.empty()) {
             work = std::move(queue.front());
@@ -340,13 +445,15 @@ struct PeerSession::Impl {
           }
         }
         if (past_auth_deadline()) return finish("authentication timed out");
+        if (suspended && !drive_resume()) return;
         if (!work) {
           keepalive();
           continue;
         }
         if (auto* r = std::get_if<Received>(&*work)) {
+          if (r->generation != generation) continue;  // the old link's last words
           last_heard = std::chrono::steady_clock::now();
-          on_events(secure->receive(r->bytes));
+          on_bytes(std::move(r->bytes));
         } else if (auto* o = std::get_if<Outgoing>(&*work)) {
           if (secure->established() && authed) {
             secure->send(o->channel, std::move(o->bytes));
@@ -360,7 +467,14 @@ struct PeerSession::Impl {
           }
           finish(c->reason, /*told_peer=*/secure->established());
         } else if (auto* g = std::get_if<LinkGone>(&*work)) {
-          finish(g->reason);
+          if (g->generation != generation) continue;
+          if (can_resume()) {
+            suspend(g->reason);
+          } else {
+            finish(g->reason);
+          }
+        } else if (auto* a = std::get_if<Adopt>(&*work)) {
+          adopt(std::move(a->link), std::move(a->early));
         } else if (auto* a = std::get_if<ConfirmAnswer>(&*work)) {
           if (!confirming) continue;
           if (!a->accepted) return refuse("the person at the host declined the session");
@@ -381,37 +495,219 @@ struct PeerSession::Impl {
   }
 
   void keepalive() {
+    if (suspended) return;
     const auto silent = std::chrono::steady_clock::now() - last_heard;
-    if (silent >= 3 * cfg.keepalive) return finish("the peer stopped answering");
+    if (silent >= 3 * cfg.keepalive) {
+      if (can_resume()) return suspend("the peer stopped answering");
+      return finish("the peer stopped answering");
+    }
     if (secure->established()) {
       control::Control m;
       m.mutable_ping()->set_nonce(++ping_nonce);
+      m.mutable_ping()->set_received(secure->frames_received());
+      acked = secure->frames_received();
       send_control(m);
     }
+  }
+
+  // ---- resumption ----
+
+  bool can_resume() const {
+    return recording && ticket && resume_window.count() > 0 && authed_now();
+  }
+  bool authed_now() const {
+    std::lock_guard lock(mu);
+    return authed;
+  }
+
+  // [worker] Bytes from the current link: the first frame of a host's link may be a resume request, a resume
+  // exchange may be under way, else they are the session's.
+  void on_bytes(Bytes bytes) {
+    if (intro_pending) {
+      intro_raw.insert(intro_raw.end(), bytes.begin(), bytes.end());
+      if (intro_raw.size() < 6) return;  // length and magic decide
+      intro_pending = false;
+      if (is_resume_message({intro_raw.data() + 2, 4})) {
+        Bytes raw;
+        raw.swap(intro_raw);
+        auto first = take_frame(raw, kMaxResumeFrame);
+        if (!first) return intro_wait(std::move(raw));
+        return carry_resume(*first, std::move(raw));
+      }
+      bytes.swap(intro_raw);
+    }
+    if (resume_phase != ResumePhase::None) {
+      resume_raw.insert(resume_raw.end(), bytes.begin(), bytes.end());
+      return on_resume_bytes();
+    }
+    on_events(secure->receive(bytes));
+    acknowledge();
+  }
+
+  // The first frame is a resume request but not whole yet: keep collecting it.
+  void intro_wait(Bytes raw) {
+    intro_pending = true;
+    intro_raw = std::move(raw);
+    if (intro_raw.size() > 2 + kMaxResumeFrame) throw SessionError("malformed resume request");
+  }
+
+  // Tells the peer how far we got, now and then, so it can forget frames it would otherwise keep for a resume.
+  void acknowledge() {
+    if (!recording || !ticket || closed()) return;
+    const uint64_t received = secure->frames_received();
+    if (received - acked < kAckEvery) return;
+    acked = received;
+    control::Control m;
+    m.mutable_ack()->set_received(received);
+    send_control(m);
+  }
+
+  // Host, on a link that is not (yet) any session's: hand it to the session it resumes, or refuse.
+  void carry_resume(const Bytes& request, Bytes rest) {
+    ResumeMessage m;
+    try {
+      m = parse_resume_message(request);
+    } catch (const WireError& e) {
+      return finish(e.what());
+    }
+    if (m.kind != ResumeMessage::Request) return finish("protocol violation: a resume message out of turn");
+    auto l = std::move(link);
+    if (cfg.resume_directory->hand_over(m.ticket, l, std::move(rest)))
+      return finish("handed over to the session it resumes", false, /*announce=*/false);
+    link = std::move(l);
+    link->send(resume_refusal("this host does not have that session any more"));
+    log.info("session", "a viewer asked to resume a session this host does not have");
+    finish("unknown session ticket", /*told_peer=*/true, /*announce=*/false);
+  }
+
+  // The link dropped: keep the session, and (viewer) start reconnecting.
+  void suspend(const std::string& reason) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!suspended) {
+      suspended = true;
+      suspend_reason = reason;
+      suspend_deadline = now + resume_window;
+      state("reconnecting: " + reason);
+      log.info("session", "link lost (" + reason + "); resuming within " + std::to_string(resume_window.count()) +
+                              " ms");
+      next_attempt = now;  // the first attempt at once; later ones a second apart
+    }
+    link.reset();  // waits for a callback of it in flight
+    resume_phase = ResumePhase::None;
+    resume_raw.clear();
+  }
+
+  // [worker, while suspended] Gives up past the window; a viewer makes the next attempt when it is due.
+  // False when the session ended.
+  bool drive_resume() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= suspend_deadline) {
+      finish(suspend_reason + " (not resumed within " + std::to_string(resume_window.count() / 1000) + " s)");
+      return false;
+    }
+    if (!cfg.secure.initiator) return true;
+    if (resume_phase == ResumePhase::AwaitChallenge && now >= attempt_deadline) {
+      link.reset();  // this attempt went nowhere
+      resume_phase = ResumePhase::None;
+    }
+    if (resume_phase != ResumePhase::None || now < next_attempt) return true;
+    next_attempt = now + std::chrono::seconds(1);
+    try {
+      attach(cfg.reconnect());
+      resume_raw.clear();
+      resume_phase = ResumePhase::AwaitChallenge;
+      attempt_deadline = now + std::chrono::seconds(3);
+      link->send(resume_request(*ticket));
+    } catch (const std::exception& e) {
+      link.reset();
+      log.debug("session", std::string("reconnect failed: ") + e.what());
+    }
+    return true;
+  }
+
+  // Host: a new link asks to resume this session. It replaces the old link, whatever state that was in.
+  void adopt(std::unique_ptr<TransportLink> l, Bytes early) {
+    if (!ticket || closed()) return;
+    if (!suspended) suspend("the viewer came back on a new connection");
+    attach(std::move(l));
+    randombytes_buf(resume_nonce.data(), resume_nonce.size());
+    link->send(resume_challenge(resume_secret, *ticket, resume_nonce, secure->frames_received()));
+    resume_phase = ResumePhase::AwaitProof;
+    resume_raw = std::move(early);
+    on_resume_bytes();
+  }
+
+  void on_resume_bytes() {
+    std::optional<Bytes> f;
+    try {
+      f = take_frame(resume_raw, kMaxResumeFrame);
+    } catch (const WireError&) {
+      return abandon_attempt("the resume exchange broke the protocol");
+    }
+    if (!f) return;
+    ResumeMessage m;
+    try {
+      m = parse_resume_message(*f);
+    } catch (const WireError& e) {
+      return abandon_attempt(e.what());
+    }
+    const bool viewer = cfg.secure.initiator;
+    if (viewer && m.kind == ResumeMessage::Refusal)
+      return finish(suspend_reason + "; the host cannot resume the session: " + m.reason);
+    if (viewer && m.kind == ResumeMessage::Challenge && resume_phase == ResumePhase::AwaitChallenge) {
+      if (!resume_mac_ok(resume_secret, *ticket, m.nonce, m)) return abandon_attempt("the resume challenge is forged");
+      link->send(resume_proof(resume_secret, *ticket, m.nonce, secure->frames_received()));
+      return complete_resume(m.count);
+    }
+    if (!viewer && m.kind == ResumeMessage::Proof && resume_phase == ResumePhase::AwaitProof) {
+      if (!resume_mac_ok(resume_secret, *ticket, resume_nonce, m)) return abandon_attempt("a resume proof failed");
+      return complete_resume(m.count);
+    }
+    abandon_attempt("a resume message out of turn");
+  }
+
+  // This link cannot resume the session (a forgery, a broken peer): drop it, stay suspended for the genuine one.
+  void abandon_attempt(const std::string& why) {
+    log.warn("session", "resume attempt dropped: " + why);
+    link.reset();
+    resume_phase = ResumePhase::None;
+    resume_raw.clear();
+  }
+
+  // Both sides proved the secret and said how far they got: send what the peer missed, and carry on.
+  void complete_resume(uint64_t peer_received) {
+    auto missed = replay.from(peer_received);
+    if (!missed) return finish(suspend_reason + "; cannot resume: frames the peer missed are no longer kept");
+    replay.acknowledge(peer_received);
+    secure->reset_partial_frame();
+    resume_phase = ResumePhase::None;
+    suspended = false;
+    last_heard = std::chrono::steady_clock::now();
+    for (auto& f : *missed) link->send(f);
+    state("resumed");
+    log.info("session", "resumed after " + suspend_reason + "; " + std::to_string(missed->size()) +
+                            " frames sent again");
+    Bytes rest;
+    rest.swap(resume_raw);
+    if (!rest.empty()) on_bytes(std::move(rest));
   }
 };
 
 PeerSession::PeerSession(PeerSessionConfig config, std::unique_ptr<TransportLink> link, EventBus& bus, Logger& logger)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(link), bus, logger)) {
   Impl* impl = impl_.get();
-  impl->secure = std::make_unique<SecureSession>(impl->cfg.secure, [impl](Bytes bytes) {
-    if (!impl->link) return;
-    const tp_status s = impl->link->send(bytes);
-    // A closed link reports why through on_closed, which is queued for the worker: its reason is the true one.
-    if (s == TP_ERR_AGAIN) throw SessionError("the connection cannot keep up: its send buffer is full");
-  });
+  impl->secure =
+      std::make_unique<SecureSession>(impl->cfg.secure, [impl](Bytes bytes) { impl->write_frame(std::move(bytes)); });
   impl->secure->open_channel(kControlChannel,
                              {Priority::Control, false, 8u << 20, kMaxRecordPayload, kMaxControlMessage});
-  impl->link->set_handlers(
-      [impl](ByteView b) { impl->post(Received{Bytes(b.begin(), b.end())}); },
-      [impl](tp_status, const std::string& reason) { impl->post(LinkGone{"connection lost: " + reason}); });
+  impl->attach(std::move(impl->link));
   impl->worker = std::thread([impl] { impl->run(); });
 }
 
 PeerSession::~PeerSession() {
   {
-    std::lock_guard lock(impl_->answer_slot->mu);
-    impl_->answer_slot->impl = nullptr;  // a confirmation answered later finds no session
+    std::lock_guard lock(impl_->mailbox->mu);
+    impl_->mailbox->impl = nullptr;  // an answer or a resuming link that comes later finds no session
   }
   close("closed");
   impl_->worker.join();

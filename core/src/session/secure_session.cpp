@@ -107,6 +107,7 @@ struct SecureSession::State {
   Phase phase = Phase::Idle;
   std::string failure;
   FrameReader reader{kMinPreHandshakeFrame};
+  uint64_t frames_received = 0;
   Bytes prologue;
   std::optional<plugins::FeatureRef> suite;
   Key32 host_key{};    // initiator: the key the host announced and check_host_key accepted
@@ -286,7 +287,10 @@ std::vector<SessionEvent> SecureSession::receive(ByteView bytes) {
   std::vector<SessionEvent> events;
   try {
     s_->reader.feed(bytes);
-    while (auto f = s_->reader.next()) s_->on_frame(std::move(*f), events);
+    while (auto f = s_->reader.next()) {
+      ++s_->frames_received;
+      s_->on_frame(std::move(*f), events);
+    }
   } catch (const WireError& e) {
     s_->fail(e.what());
   } catch (const SessionError& e) {
@@ -330,6 +334,14 @@ std::size_t SecureSession::flush(std::size_t max_records) {
     ++n;
   }
   return n;
+}
+
+uint64_t SecureSession::frames_received() const {
+  return s_->frames_received;
+}
+
+void SecureSession::reset_partial_frame() {
+  s_->reader = FrameReader(s_->phase == Phase::Established ? kTagSize : kMinPreHandshakeFrame);
 }
 
 bool SecureSession::established() const {

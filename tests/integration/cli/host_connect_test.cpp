@@ -193,7 +193,9 @@ TEST_CASE("a man in the middle who tampers with frames ends the session with a c
         std::pair{FrameProxy::Tamper::Reorder, "session: closed: a message failed to open"},
         std::pair{FrameProxy::Tamper::Truncate, "session: closed: connection lost"}}) {
     INFO("tamper mode " << int(tamper));
-    SharedDesk desk;
+    // The viewer tries to resume after each of these, and cannot (the proxy serves one connection): a short
+    // window lets the sessions end soon.
+    SharedDesk desk("host: {resume_window_ms: 2000}\n");
     FrameProxy proxy(desk.address);
     Machine viewer_machine;
     ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", proxy.address(), "--password", desk.otp},
@@ -214,4 +216,28 @@ TEST_CASE("a man in the middle who tampers with frames ends the session with a c
              line == "viewer: third secret line"));
     }
   }
+}
+
+TEST_CASE("the connection drops mid-session: the viewer reconnects and the session resumes where it was") {
+  using telepane::test::FrameProxy;
+  SharedDesk desk;
+  FrameProxy network(desk.address, /*serve_again=*/true);
+  Machine viewer_machine;
+  ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", network.address(), "--password", desk.otp},
+                      viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  network.arm(FrameProxy::Tamper::Truncate);  // this line's frame is cut and the connection dies
+  viewer.write("sent as the line went down\n");
+  REQUIRE(viewer.wait_for("session: reconnecting: connection lost", 20s));
+  REQUIRE(viewer.wait_for("session: resumed", 20s));
+  REQUIRE(desk.host->wait_for("viewer: sent as the line went down", 20s));
+  desk.host->write("still here\n");
+  REQUIRE(viewer.wait_for("host: still here", 20s));
+  viewer.close_stdin();
+  CHECK(viewer.wait_exit(20s) == 0);
+  CHECK(network.clients() == 2);
+  // One password, one session: the host never asked again.
+  const std::string host_out = desk.host->out();
+  CHECK(host_out.find("session: authenticating") == host_out.rfind("session: authenticating"));
+  CHECK(host_out.find("viewer: sent as the line went down") == host_out.rfind("viewer: sent as the line went down"));
 }

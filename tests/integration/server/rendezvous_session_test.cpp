@@ -161,3 +161,22 @@ TEST_CASE("telepane-server --help names the roles, ports and flags, and a bad fl
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("needs the rendezvous server's public key: -k KEY"));
 }
+
+TEST_CASE("the server restarts under a relayed session: the session resumes through a new relay pairing") {
+  Server server;
+  Host host(server);
+  Machine m(server);
+  auto v = viewer(m, host.id, host.otp(), {"--relay"});
+  REQUIRE(v->wait_for("session: established", 30s));
+  const std::string listen = server.rendezvous;
+  server.stop();  // every relayed byte stream dies with it
+  server.start(listen);
+  REQUIRE(v->wait_for("session: reconnecting: connection lost", 20s));
+  REQUIRE(v->wait_for("session: resumed", 30s));
+  v->write("after the restart\n");
+  REQUIRE(host.proc->wait_for("viewer: after the restart", 20s));
+  host.proc->write("welcome back\n");
+  REQUIRE(v->wait_for("host: welcome back", 20s));
+  v->close_stdin();
+  CHECK(v->wait_exit(20s) == 0);
+}

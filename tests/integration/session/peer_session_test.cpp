@@ -1,5 +1,7 @@
 // Two peers in one process, each with its own loader, bus and plugins, talking over real TCP on loopback:
 // handshake, password authentication, chat both ways, and the reasons sessions end with.
+#include "frame_proxy.hpp"
+
 #include <catch2/catch.hpp>
 #include <telepane/core/plugins/plugin_manager.hpp>
 #include <telepane/core/session/peer_session.hpp>
@@ -21,9 +23,10 @@ struct Peer {
   EventBus bus{logger};
   plugins::PluginManager manager{{logger, bus, pool}};
   std::mutex mu;
-  std::vector<std::string> one_time, chat;
+  std::vector<std::string> one_time, chat, states;
   Subscription s1 = bus.subscribe("auth.password.one_time", pool, [this](const Event& e) { add(one_time, e.payload); });
   Subscription s2 = bus.subscribe("chat.received", pool, [this](const Event& e) { add(chat, e.payload); });
+  Subscription s3 = bus.subscribe("session.state", pool, [this](const Event& e) { add(states, e.payload); });
   Key32 priv{}, pub{};
 
   Peer() {
@@ -77,11 +80,16 @@ struct Host {
   std::vector<std::unique_ptr<PeerSession>> sessions;
   std::unique_ptr<TransportListener> listener;
   std::shared_ptr<FailureLimiter> limiter;
-  explicit Host(Peer& p) : peer(p) {
+  std::shared_ptr<ResumeDirectory> directory;
+  std::chrono::milliseconds resume_window{0};
+  explicit Host(Peer& p, std::chrono::milliseconds window = std::chrono::milliseconds(0))
+      : peer(p), directory(std::make_shared<ResumeDirectory>()), resume_window(window) {
     listener = TransportListener::listen(
         p.feature(TP_KIND_TRANSPORT, "tcp"), "127.0.0.1:0", [this](std::unique_ptr<TransportLink> link) {
           auto cfg = peer.config(false);
           cfg.limiter = limiter;
+          cfg.resume_directory = directory;
+          cfg.resume_window = resume_window;
           auto s = std::make_unique<PeerSession>(cfg, std::move(link), peer.bus, peer.logger);
           std::lock_guard lock(mu);
           sessions.push_back(std::move(s));
@@ -91,7 +99,7 @@ struct Host {
     for (int i = 0; i < 2000; ++i) {
       {
         std::lock_guard lock(mu);
-        if (!sessions.empty()) return sessions.back().get();
+        if (!sessions.empty()) return sessions.front().get();
       }
       std::this_thread::sleep_for(10ms);
     }
@@ -106,16 +114,22 @@ struct Host {
 };
 
 std::unique_ptr<PeerSession> connect(Peer& viewer, Host& host, const std::string& password,
-                                     std::optional<Key32> expected_key = std::nullopt) {
+                                     std::optional<Key32> expected_key = std::nullopt,
+                                     std::string address = {}, bool reconnect = false) {
   auto cfg = viewer.config(true);
+  if (address.empty()) address = host.listener->address();
+  if (reconnect)
+    cfg.reconnect = [tcp = viewer.feature(TP_KIND_TRANSPORT, "tcp"), address] {
+      return TransportLink::connect(tcp, address);
+    };
   cfg.secret = password;
   const Key32 expected = expected_key.value_or(host.peer.pub);
   cfg.secure.check_host_key = [expected](const Key32& k) {
     if (k != expected) throw SessionError("key mismatch");
   };
   return std::make_unique<PeerSession>(
-      std::move(cfg), TransportLink::connect(viewer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address()),
-      viewer.bus, viewer.logger);
+      std::move(cfg), TransportLink::connect(viewer.feature(TP_KIND_TRANSPORT, "tcp"), address), viewer.bus,
+      viewer.logger);
 }
 }  // namespace
 
@@ -186,4 +200,84 @@ TEST_CASE("wrong passwords back off across sessions") {
   REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
   auto viewer = connect(viewer_peer, host, host_peer.get(host_peer.one_time).back());
   CHECK(viewer->wait_closed(20s).value_or("").rfind("too many wrong passwords: try again in ", 0) == 0);
+}
+
+TEST_CASE("a dropped connection resumes: no new handshake or password, and what was sent meanwhile arrives once") {
+  using telepane::test::FrameProxy;
+  Peer host_peer, viewer_peer;
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
+  Host host(host_peer, 20s);
+  FrameProxy network(host.listener->address(), /*serve_again=*/true);
+  auto viewer = connect(viewer_peer, host, host_peer.get(host_peer.one_time).back(), std::nullopt, network.address(),
+                        /*reconnect=*/true);
+  REQUIRE(host_peer.eventually([&] { return host.session()->authenticated() && viewer->authenticated(); }));
+  viewer_peer.bus.publish("chat.send", "before");
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.chat).size() == 1; }));
+  const auto passwords_before = host_peer.get(host_peer.one_time).size();
+
+  // The next frame is cut in half and the connection dies: that line is lost on the wire, the others are sent
+  // while the viewer is reconnecting.
+  network.arm(FrameProxy::Tamper::Truncate);
+  viewer_peer.bus.publish("chat.send", "during 1");
+  viewer_peer.bus.publish("chat.send", "during 2");
+  viewer_peer.bus.publish("chat.send", "during 3");
+  REQUIRE(viewer_peer.eventually([&] {
+    auto st = viewer_peer.get(viewer_peer.states);
+    return std::find(st.begin(), st.end(), "resumed") != st.end();
+  }));
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.chat).size() >= 4; }));
+  std::this_thread::sleep_for(200ms);  // nothing more may arrive: exactly once
+  CHECK(host_peer.get(host_peer.chat) == std::vector<std::string>{"before", "during 1", "during 2", "during 3"});
+  host_peer.bus.publish("chat.send", "after");
+  REQUIRE(viewer_peer.eventually([&] { return !viewer_peer.get(viewer_peer.chat).empty(); }));
+  CHECK(viewer_peer.get(viewer_peer.chat) == std::vector<std::string>{"after"});
+
+  CHECK(network.clients() == 2);
+  CHECK_FALSE(viewer->wait_closed(0ms));
+  CHECK_FALSE(host.session()->wait_closed(0ms));
+  // No new authentication: the one-time password did not change, and no "authenticating" after the drop.
+  CHECK(host_peer.get(host_peer.one_time).size() == passwords_before);
+  const auto states = viewer_peer.get(viewer_peer.states);
+  const auto drop = std::find_if(states.begin(), states.end(), [](auto& s) { return s.rfind("reconnecting: ", 0) == 0; });
+  REQUIRE(drop != states.end());
+  CHECK(std::find(drop, states.end(), "authenticating") == states.end());
+  viewer->close("done");
+  CHECK(host.session()->wait_closed(20s) == "done");
+}
+
+TEST_CASE("a resume with a forged ticket is refused, and a session whose viewer never returns ends after its window") {
+  using telepane::test::FrameProxy;
+  Peer host_peer, viewer_peer;
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
+  Host host(host_peer, 2000ms);
+  FrameProxy network(host.listener->address());  // serves one connection only: the viewer cannot come back
+  auto viewer = connect(viewer_peer, host, host_peer.get(host_peer.one_time).back(), std::nullopt, network.address(),
+                        /*reconnect=*/true);
+  REQUIRE(host_peer.eventually([&] { return host.session()->authenticated() && viewer->authenticated(); }));
+
+  // A stranger asks to resume a session it made up: refused, and the real session is untouched.
+  {
+    auto stranger_link = TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address());
+    std::mutex mu;
+    Bytes got;
+    stranger_link->set_handlers(
+        [&](ByteView b) {
+          std::lock_guard lock(mu);
+          got.insert(got.end(), b.begin(), b.end());
+        },
+        [](tp_status, const std::string&) {});
+    stranger_link->send(resume_request(TicketId{1, 2, 3}));
+    REQUIRE(viewer_peer.eventually([&] {
+      std::lock_guard lock(mu);
+      return got.size() > 6;
+    }));
+    std::lock_guard lock(mu);
+    CHECK(std::string(got.begin() + 2, got.begin() + 6) == "TPS0");
+  }
+  CHECK(host.session()->authenticated());
+
+  network.arm(FrameProxy::Tamper::Truncate);
+  viewer_peer.bus.publish("chat.send", "into the void");
+  CHECK(viewer->wait_closed(20s).value_or("").find("(not resumed within 2 s)") != std::string::npos);
+  CHECK(host.session()->wait_closed(20s).value_or("").rfind("connection lost", 0) == 0);
 }

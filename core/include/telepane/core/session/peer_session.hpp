@@ -2,12 +2,14 @@
 // handshake hash), then the services the host granted, each on its own channel, until either side closes with a
 // reason. Owns one worker thread; the transport's io thread only queues work for it.
 //
-// Events on the bus: "session.state" (text: "authenticating", "established", "closed: <reason>").
+// Events on the bus: "session.state" (text: "authenticating", "established", "reconnecting: <why>", "resumed",
+// "closed: <reason>").
 #pragma once
 
 #include <telepane/core/bus/event_bus.hpp>
 #include <telepane/core/log/logger.hpp>
 #include <telepane/core/session/failure_limiter.hpp>
+#include <telepane/core/session/resumption.hpp>
 #include <telepane/core/session/secure_session.hpp>
 #include <telepane/core/session/transport_link.hpp>
 
@@ -45,6 +47,13 @@ struct PeerSessionConfig {
   // it. Called on the session's worker, must not block; `answer` may be called from any thread, once, even after
   // the session ended (it is then ignored). Whoever asks enforces its own time limit.
   std::function<void(const ConfirmRequest&, std::function<void(bool)> answer)> confirm;
+  // Resumption after a brief drop. Host: sessions are listed in `resume_directory` (shared by every session, so a
+  // new link can find the session it resumes) and kept `resume_window` after their link drops. Viewer: after a
+  // drop, `reconnect` (called on the worker; may throw) makes new links until one resumes or the window (the
+  // host's, from its ticket) passes. A zero window or a missing piece: a drop ends the session.
+  std::chrono::milliseconds resume_window{0};
+  std::shared_ptr<ResumeDirectory> resume_directory;
+  std::function<std::unique_ptr<TransportLink>()> reconnect;
 };
 
 class PeerSession {

@@ -71,6 +71,10 @@ class SecureSession {
   std::size_t flush(std::size_t max_records = 0);
 
   bool established() const;
+  // Complete frames received and processed so far (the handshake's included): what resumption acknowledges.
+  uint64_t frames_received() const;
+  // Forgets a partial frame from a link that broke mid-frame; the next bytes start a frame. (Resumption.)
+  void reset_partial_frame();
 
  private:
   struct State;
