@@ -60,16 +60,17 @@ int run(const ServerOptions& opts) {
   if (!errors.empty()) return kExitUsage;
   const auto& cfg = rt.core_config();
 
-  const fs::path data_dir = !opts.data_dir.empty()                          ? fs::path(opts.data_dir)
-                            : !cfg.at_path("server.data_dir")->text().empty() ? fs::path(cfg.at_path("server.data_dir")->text())
-                                                                              : default_data_dir();
+  const fs::path data_dir = !opts.data_dir.empty() ? fs::path(opts.data_dir)
+                            : !cfg.at_path("server.data_dir")->text().empty()
+                                ? fs::path(cfg.at_path("server.data_dir")->text())
+                                : default_data_dir();
   if (opts.print_key) {
     say(rv::encode_public_key(rv::ServerKey::load_or_create(data_dir / "server.key").public_key()));
     return kExitOk;
   }
   auto roles = strings(cfg.at_path("server.roles"));
-  if (!opts.role.empty()) roles = opts.role == "both" ? std::vector<std::string>{"rendezvous", "relay"}
-                                                      : std::vector<std::string>{opts.role};
+  if (!opts.role.empty())
+    roles = opts.role == "both" ? std::vector<std::string>{"rendezvous", "relay"} : std::vector<std::string>{opts.role};
   const bool rendezvous_role = std::count(roles.begin(), roles.end(), "rendezvous") > 0;
   const bool relay_role = std::count(roles.begin(), roles.end(), "relay") > 0;
   const auto max_conn = std::size_t(*cfg.at_path("server.max_connections")->as_int());
@@ -84,7 +85,8 @@ int run(const ServerOptions& opts) {
 
   if (relay_role) {
     RelaySettings rs;
-    rs.listen = with_port(parse_endpoint(cfg.at_path("relay.listen")->text()), opts.port ? std::optional(*opts.port + 1) : std::nullopt);
+    rs.listen = with_port(parse_endpoint(cfg.at_path("relay.listen")->text()),
+                          opts.port ? std::optional(*opts.port + 1) : std::nullopt);
     std::string trusted = !opts.key.empty() ? opts.key : cfg.at_path("relay.key")->text();
     if (trusted.empty()) {
       if (!rendezvous_role) {

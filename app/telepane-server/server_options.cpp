@@ -63,7 +63,8 @@ std::string server_help() {
          "(see docs/config-reference.md, section telepane-server).\n\n"
       << describe(o)
       << "\nExamples:\n"
-         "  telepane-server                          both roles on 21116/21117, state in ~/.local/share/telepane-server\n"
+         "  telepane-server                          both roles on 21116/21117, state in "
+         "~/.local/share/telepane-server\n"
          "  telepane-server --print-key              the key to give peers: telepane host --server-key KEY\n"
          "  telepane-server --role relay -k KEY -b 100   a relay for another rendezvous server, 100 Mbit/s\n";
   return out.str();

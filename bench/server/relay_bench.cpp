@@ -3,6 +3,8 @@
 // bytes through each and reads their CPU time from /proc.
 //
 //   relay_bench [--runs R] [--mib M]       (socat: scripts/setup --bench)
+#include "../common/bench_support.hpp"
+
 #include <telepane/core/rendezvous/protocol.hpp>
 
 #include <arpa/inet.h>
@@ -29,47 +31,7 @@ namespace rv = telepane::core::rendezvous;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-int connect_loopback(uint16_t port) {
-  for (int i = 0; i < 200; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
-    close(fd);
-    usleep(20000);
-  }
-  std::fprintf(stderr, "cannot connect to 127.0.0.1:%u\n", port);
-  std::exit(2);
-}
-
-int listen_loopback(uint16_t& port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 4) != 0) std::exit(2);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  port = ntohs(a.sin_port);
-  return fd;
-}
-
-void write_all(int fd, const void* p, std::size_t n) {
-  auto* b = static_cast<const uint8_t*>(p);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, b, n);
-    if (w <= 0) std::exit(2);
-    b += w;
-    n -= std::size_t(w);
-  }
-}
+using namespace telepane::bench;
 
 // A child process whose stdout we read line by line.
 struct Child {
@@ -97,7 +59,8 @@ struct Child {
     char buf[512];
     while (std::fgets(buf, sizeof buf, out) != nullptr) {
       std::string line(buf);
-      if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size(), line.find_last_not_of("\n") + 1 - prefix.size());
+      if (line.rfind(prefix, 0) == 0)
+        return line.substr(prefix.size(), line.find_last_not_of("\n") + 1 - prefix.size());
     }
     std::fprintf(stderr, "child ended before printing '%s'\n", prefix.c_str());
     std::exit(2);
@@ -186,7 +149,8 @@ Result socat_relay(std::size_t bytes) {
   const int sink_listener = listen_loopback(sink_port);
   const int probe = listen_loopback(relay_port);  // a free port for socat
   close(probe);
-  Child socat({"/usr/bin/socat", "-b", "65536", "TCP-LISTEN:" + std::to_string(relay_port) + ",bind=127.0.0.1,reuseaddr",
+  Child socat({"/usr/bin/socat", "-b", "65536",
+               "TCP-LISTEN:" + std::to_string(relay_port) + ",bind=127.0.0.1,reuseaddr",
                "TCP:127.0.0.1:" + std::to_string(sink_port)});
   const int a = connect_loopback(relay_port);
   const int b = accept(sink_listener, nullptr, nullptr);

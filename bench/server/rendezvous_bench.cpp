@@ -5,6 +5,8 @@
 // signature over the answer.
 //
 //   rendezvous_bench [--peers N] [--online M] [--seconds S] [--runs R]   (M is bounded by the open-file limit)
+#include "../common/bench_support.hpp"
+
 #include "sqlite_registry.hpp"
 
 #include <telepane/core/identity/identity.hpp>
@@ -38,10 +40,7 @@ namespace ci = telepane::core::identity;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using namespace telepane::bench;
 
 // Connects from 127.0.0.<source> so that 100,000 connections do not run out of ephemeral ports.
 int connect_from(uint8_t source, uint16_t port) {
@@ -284,8 +283,9 @@ int main(int argc, char** argv) {
                                : 0);
     std::printf("%zu registered peers: %zu offline in the registry, %zu registered online in %.1f s (%.0f/s)\n",
                 ids.size(), offline_ids.size(), online_count, reg_s, double(online_count) / reg_s);
-    std::printf("  server memory: %.0f bytes per online peer (RSS %ld -> %ld KiB); registry %.0f bytes per peer on disk\n",
-                double(rss1 - rss0) * 1024 / double(online_count), rss0, rss1, double(db_bytes) / double(ids.size()));
+    std::printf(
+        "  server memory: %.0f bytes per online peer (RSS %ld -> %ld KiB); registry %.0f bytes per peer on disk\n",
+        double(rss1 - rss0) * 1024 / double(online_count), rss0, rss1, double(db_bytes) / double(ids.size()));
     std::vector<double> ours, floor;
     for (int r = 0; r < runs; ++r) {
       ours.push_back(lookups_per_second(server, ids, 2, seconds));

@@ -3,6 +3,8 @@
 // libsodium (the four X25519 operations an NK handshake needs). No network: this isolates what Telepane adds.
 //
 //   handshake_bench [--runs R] [--iterations N]
+#include "../common/bench_support.hpp"
+
 #include <telepane/core/plugins/plugin_manager.hpp>
 #include <telepane/core/session/secure_session.hpp>
 
@@ -20,10 +22,7 @@ using namespace telepane::core::session;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using namespace telepane::bench;
 
 // One session start, viewer and host in one thread; returns microseconds.
 double session_start(const plugins::FeatureRef& suite, const Key32& host_priv, const Key32& host_pub,

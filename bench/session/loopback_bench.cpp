@@ -5,6 +5,8 @@
 //              vs `ssh -c aes128-gcm@openssh.com` moving the same bytes to a private sshd on loopback.
 //
 //   loopback_bench [--runs R] [--handshakes N] [--mib M]      (the ssh part needs scripts/setup --bench)
+#include "../common/bench_support.hpp"
+
 #include <telepane/core/plugins/plugin_manager.hpp>
 #include <telepane/core/session/peer_session.hpp>
 #include <telepane/core/session/secure_session.hpp>
@@ -35,43 +37,7 @@ using namespace telepane::core::session;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-int listen_loopback(uint16_t& port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 16) != 0) std::exit(2);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  port = ntohs(a.sin_port);
-  return fd;
-}
-
-int connect_loopback(uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::exit(2);
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-void write_all(int fd, const uint8_t* p, std::size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w <= 0) std::exit(2);
-    p += w;
-    n -= std::size_t(w);
-  }
-}
+using namespace telepane::bench;
 
 // ---- handshake ----
 double peer_session_start(const std::vector<plugins::FeatureRef>& suites, const plugins::FeatureRef& tcp,
@@ -206,7 +172,8 @@ struct Sshd {
     if (pid == 0) {
       const int null = open("/dev/null", O_WRONLY);
       dup2(null, STDERR_FILENO);
-      execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (d + "/sshd_config").c_str(), static_cast<char*>(nullptr));
+      execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (d + "/sshd_config").c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 100 && !ok; ++i) {  // until it accepts
@@ -293,8 +260,8 @@ int main(int argc, char** argv) {
     }
     std::printf("encrypted bulk over loopback TCP, %d MiB, median of %d runs\n", mib, runs);
     if (sshd.ok && median(ssh) > 0)
-      std::printf("  telepane (Noise AESGCM) %7.1f MiB/s   ssh -c aes128-gcm %7.1f MiB/s   ratio %.2fx\n",
-                  median(ours), median(ssh), median(ours) / median(ssh));
+      std::printf("  telepane (Noise AESGCM) %7.1f MiB/s   ssh -c aes128-gcm %7.1f MiB/s   ratio %.2fx\n", median(ours),
+                  median(ssh), median(ours) / median(ssh));
     else
       std::printf("  telepane (Noise AESGCM) %7.1f MiB/s   ssh: not measured (no sshd: scripts/setup --bench)\n",
                   median(ours));

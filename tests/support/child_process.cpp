@@ -1,5 +1,7 @@
 #include "child_process.hpp"
 
+#include <regex>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -117,6 +119,13 @@ std::string ChildProcess::out() {
 std::string ChildProcess::err() {
   std::lock_guard lock(mu_);
   return err_;
+}
+
+std::string last_field(const std::string& out, const std::string& prefix) {
+  const std::regex re(prefix + "(\\S+)");
+  std::string last;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator(); ++it) last = (*it)[1];
+  return last;
 }
 
 }  // namespace telepane::test

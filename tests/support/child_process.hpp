@@ -41,4 +41,7 @@ class ChildProcess {
   std::thread reader_;
 };
 
+// The last word printed after `prefix` in `out` ("full id: ", "listening on "); empty when there is none.
+std::string last_field(const std::string& out, const std::string& prefix);
+
 }  // namespace telepane::test

@@ -1,6 +1,6 @@
 #include "relay/relay_server.hpp"
 
-#include "net/endpoints.hpp"
+#include "net/acceptor.hpp"
 
 #include <telepane/core/rendezvous/protocol.hpp>
 
@@ -49,9 +49,8 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
 
   // Refuses with a reason the client shows, then closes.
   void refuse(const std::string& reason) {
-    relay_.refusals_.note(reason.rfind("too many connections from", 0) == 0 ? "too many connections from one address"
-                                                                             : reason,
-                          source_);
+    relay_.refusals_.note(
+        reason.rfind("too many connections from", 0) == 0 ? "too many connections from one address" : reason, source_);
     auto text = std::make_shared<std::string>(verdict(false, reason));
     asio::async_write(socket_, asio::buffer(*text),
                       [self = shared_from_this(), text](boost::system::error_code, std::size_t) { self->close(); });
@@ -105,11 +104,12 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
   }
 
   void read_hello() {
-    socket_.async_read_some(asio::buffer(in_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-      if (ec || self->closed_) return self->close();
-      self->hello_.insert(self->hello_.end(), self->in_.begin(), self->in_.begin() + std::ptrdiff_t(n));
-      self->judge_hello();
-    });
+    socket_.async_read_some(
+        asio::buffer(in_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+          if (ec || self->closed_) return self->close();
+          self->hello_.insert(self->hello_.end(), self->in_.begin(), self->in_.begin() + std::ptrdiff_t(n));
+          self->judge_hello();
+        });
   }
 
   void judge_hello() {
@@ -135,27 +135,28 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
   // the write completes and the pace allows is what makes TCP push back on a fast sender.
   void forward() {
     if (closed_) return;
-    socket_.async_read_some(asio::buffer(in_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-      if (ec || self->closed_) return self->close();
-      auto session = self->session_;
-      session->last_activity = std::chrono::steady_clock::now();
-      const auto wait = std::max(session->bucket.take(n), self->relay_.total_.take(n));
-      auto send = [self, n] {
-        auto partner = self->partner_.lock();
-        if (!partner || partner->closed_) return self->close();
-        asio::async_write(partner->socket_, asio::buffer(self->in_.data(), n),
-                          [self, partner](boost::system::error_code ec2, std::size_t) {
-                            if (ec2) return self->close();
-                            self->forward();
-                          });
-      };
-      if (wait.count() == 0) return send();
-      self->pace_.expires_after(wait);
-      self->pace_.async_wait([self, send](boost::system::error_code ec2) {
-        if (ec2 || self->closed_) return self->close();
-        send();
-      });
-    });
+    socket_.async_read_some(asio::buffer(in_),
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec || self->closed_) return self->close();
+                              auto session = self->session_;
+                              session->last_activity = std::chrono::steady_clock::now();
+                              const auto wait = std::max(session->bucket.take(n), self->relay_.total_.take(n));
+                              auto send = [self, n] {
+                                auto partner = self->partner_.lock();
+                                if (!partner || partner->closed_) return self->close();
+                                asio::async_write(partner->socket_, asio::buffer(self->in_.data(), n),
+                                                  [self, partner](boost::system::error_code ec2, std::size_t) {
+                                                    if (ec2) return self->close();
+                                                    self->forward();
+                                                  });
+                              };
+                              if (wait.count() == 0) return send();
+                              self->pace_.expires_after(wait);
+                              self->pace_.async_wait([self, send](boost::system::error_code ec2) {
+                                if (ec2 || self->closed_) return self->close();
+                                send();
+                              });
+                            });
   }
 
   void watch_idle() {
@@ -192,12 +193,7 @@ RelayServer::RelayServer(asio::io_context& io, RelaySettings settings, core::Log
       acceptor_(io),
       caps_(std::make_shared<SourceCaps>(settings_.max_connections, settings_.max_connections_per_source)),
       total_(settings_.bandwidth_bytes_per_second, std::max(settings_.bandwidth_bytes_per_second / 10, 256.0 * 1024)) {
-  boost::system::error_code ec;
-  acceptor_.open(settings_.listen.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(settings_.listen, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("relay: cannot listen on " + endpoint_text(settings_.listen) + ": " + ec.message());
+  open_acceptor(acceptor_, settings_.listen, "relay");
   accept();
 }
 
@@ -217,26 +213,16 @@ void RelayServer::stop() {
 }
 
 void RelayServer::accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      boost::system::error_code ec2;
-      const auto remote = socket.remote_endpoint(ec2);
-      if (!ec2) {
-        std::string why;
-        auto slot = caps_->take(ip_text(remote.address()), why);
-        auto side = std::make_shared<Side>(*this, std::move(socket), slot ? std::move(*slot) : SourceCaps::Slot(nullptr, ""),
-                                           endpoint_text(remote));
-        if (!slot) {
-          side->refuse(why);
-        } else {
-          live_[side.get()] = side;
-          side->start();
-        }
-      }
-    }
-    accept();
-  });
+  accept_each(
+      acceptor_, caps_,
+      [this](tcp::socket socket, SourceCaps::Slot slot, const std::string& source) {
+        auto side = std::make_shared<Side>(*this, std::move(socket), std::move(slot), source);
+        live_[side.get()] = side;
+        side->start();
+      },
+      [this](tcp::socket socket, const std::string& why, const std::string& source) {
+        std::make_shared<Side>(*this, std::move(socket), SourceCaps::Slot(nullptr, ""), source)->refuse(why);
+      });
 }
 
 void RelayServer::arrived(const std::shared_ptr<Side>& side, const std::string& session, int64_t expires_ms,

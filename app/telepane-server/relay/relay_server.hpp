@@ -40,7 +40,7 @@ class RelayServer {
   uint16_t port() const;
   void stop();  // [io thread]
 
-  class Side;     // one admitted connection (relay_server.cpp)
+  class Side;      // one admitted connection (relay_server.cpp)
   struct Session;  // two paired sides
 
  private:

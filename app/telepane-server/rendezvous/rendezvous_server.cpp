@@ -1,6 +1,6 @@
 #include "rendezvous/rendezvous_server.hpp"
 
-#include "net/endpoints.hpp"
+#include "net/acceptor.hpp"
 #include "relay/token_bucket.hpp"
 
 #include <telepane/core/identity/identity.hpp>
@@ -113,20 +113,21 @@ class RendezvousServer::Conn : public std::enable_shared_from_this<Conn> {
   }
 
   void read() {
-    socket_.async_read_some(asio::buffer(in_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-      if (ec || self->closed_) return self->close();
-      if (self->closing_) return self->read();  // drain until our last message is out
-      try {
-        self->reader_.feed({self->in_.data(), n});
-        while (auto m = self->reader_.next()) {
-          self->server_.handle(self, *m);
-          if (self->closing_ || self->closed_) break;
-        }
-      } catch (const rv::ProtocolError& e) {
-        self->fail(std::string("bad request: ") + e.what());
-      }
-      if (!self->closed_) self->read();
-    });
+    socket_.async_read_some(asio::buffer(in_),
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec || self->closed_) return self->close();
+                              if (self->closing_) return self->read();  // drain until our last message is out
+                              try {
+                                self->reader_.feed({self->in_.data(), n});
+                                while (auto m = self->reader_.next()) {
+                                  self->server_.handle(self, *m);
+                                  if (self->closing_ || self->closed_) break;
+                                }
+                              } catch (const rv::ProtocolError& e) {
+                                self->fail(std::string("bad request: ") + e.what());
+                              }
+                              if (!self->closed_) self->read();
+                            });
   }
 
   void write() {
@@ -166,12 +167,8 @@ RendezvousServer::RendezvousServer(asio::io_context& io, const rv::ServerKey& ke
       acceptor_(io),
       udp_(io),
       caps_(std::make_shared<SourceCaps>(settings_.max_connections, settings_.max_connections_per_source)) {
+  open_acceptor(acceptor_, settings_.listen, "rendezvous");
   boost::system::error_code ec;
-  acceptor_.open(settings_.listen.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(settings_.listen, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("rendezvous: cannot listen on " + endpoint_text(settings_.listen) + ": " + ec.message());
   // UDP on the same port (the port the TCP listener got, when it was 0).
   const asio::ip::udp::endpoint uep(settings_.listen.address(), acceptor_.local_endpoint().port());
   udp_.open(uep.protocol(), ec);
@@ -198,26 +195,19 @@ void RendezvousServer::stop() {
 }
 
 void RendezvousServer::accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      boost::system::error_code ec2;
-      const auto remote = socket.remote_endpoint(ec2);
-      if (!ec2) {
-        std::string why;
-        if (auto slot = caps_->take(ip_text(remote.address()), why)) {
-          std::make_shared<Conn>(*this, std::move(socket), std::move(*slot), endpoint_text(remote))->start();
-        } else {
-          refusals_.note(why.rfind("too many connections from", 0) == 0 ? "too many connections from one address" : why,
-                         endpoint_text(remote));
-          // Said once, small and unsolicited bytes to a TCP peer that completed a handshake: not amplification.
-          const auto bytes = rv::encode(error_message(why, 1000));
-          asio::write(socket, asio::buffer(bytes), ec2);
-        }
-      }
-    }
-    accept();
-  });
+  accept_each(
+      acceptor_, caps_,
+      [this](tcp::socket socket, SourceCaps::Slot slot, const std::string& source) {
+        std::make_shared<Conn>(*this, std::move(socket), std::move(slot), source)->start();
+      },
+      [this](tcp::socket socket, const std::string& why, const std::string& source) {
+        refusals_.note(why.rfind("too many connections from", 0) == 0 ? "too many connections from one address" : why,
+                       source);
+        // Said once, small and unsolicited bytes to a TCP peer that completed a handshake: not amplification.
+        const auto bytes = rv::encode(error_message(why, 1000));
+        boost::system::error_code ec;
+        asio::write(socket, asio::buffer(bytes), ec);
+      });
 }
 
 // "What is my address": the reply is sent only when it is no larger than the request, so a forged source
@@ -240,20 +230,16 @@ void RendezvousServer::receive_udp() {
 
 void RendezvousServer::handle(const std::shared_ptr<Conn>& conn, const rv::ClientMessage& m) {
   switch (m.message_case()) {
-    case rv::ClientMessage::kRegister:
-      return on_register(conn, m.register_());
-    case rv::ClientMessage::kLookup:
-      return on_lookup(conn, m.lookup());
-    case rv::ClientMessage::kRequestRelay:
-      return on_request_relay(conn, m.request_relay());
+    case rv::ClientMessage::kRegister: return on_register(conn, m.register_());
+    case rv::ClientMessage::kLookup: return on_lookup(conn, m.lookup());
+    case rv::ClientMessage::kRequestRelay: return on_request_relay(conn, m.request_relay());
     case rv::ClientMessage::kHeartbeat: {
       conn->heard();
       rv::ServerMessage ack;
       ack.mutable_heartbeat_ack();
       return conn->send(ack);
     }
-    default:
-      return conn->fail("bad request: unknown message");
+    default: return conn->fail("bad request: unknown message");
   }
 }
 
@@ -269,7 +255,8 @@ void RendezvousServer::on_register(const std::shared_ptr<Conn>& conn, const rv::
   if (reg.id_counter() > kMaxIdCounter || core::identity::numeric_id_for(pk, reg.id_counter()) != reg.id())
     return conn->fail("bad request: the ID is not derived from the key");
   if (!rv::check_registration(key_, conn->nonce(), reg))
-    return conn->fail("registration refused: the proof does not match the key (or the server key is not the one pinned)");
+    return conn->fail(
+        "registration refused: the proof does not match the key (or the server key is not the one pinned)");
   std::string error;
   switch (registry_.put(reg.id(), reg.key(), conn->observed(), rv::unix_ms_now(), error)) {
     case PeerRegistry::PutResult::OtherKey:
@@ -277,8 +264,7 @@ void RendezvousServer::on_register(const std::shared_ptr<Conn>& conn, const rv::
     case PeerRegistry::PutResult::Failed:
       logger_.error("rendezvous", "registry: " + error);
       return conn->fail("server error: the registry is unavailable", 5000);
-    case PeerRegistry::PutResult::Stored:
-      break;
+    case PeerRegistry::PutResult::Stored: break;
   }
   if (auto old = online_[reg.id()].lock(); old && old != conn) old->fail("registered again from " + conn->observed());
   online_[reg.id()] = conn;
@@ -294,7 +280,8 @@ void RendezvousServer::on_register(const std::shared_ptr<Conn>& conn, const rv::
 void RendezvousServer::on_lookup(const std::shared_ptr<Conn>& conn, const rv::Lookup& lookup) {
   conn->heard();
   if (!conn->spend()) return conn->fail("too many requests", 1000);
-  if (!is_numeric_id(lookup.id())) return conn->fail("bad request: '" + lookup.id().substr(0, 16) + "' is not a 9-digit ID");
+  if (!is_numeric_id(lookup.id()))
+    return conn->fail("bad request: '" + lookup.id().substr(0, 16) + "' is not a 9-digit ID");
   if (lookup.nonce().size() < 8 || lookup.nonce().size() > 64) return conn->fail("bad request: nonce size");
   rv::PeerAnswer answer;
   answer.set_id(lookup.id());
@@ -337,7 +324,8 @@ std::string RendezvousServer::pick_relay(const Conn& conn) {
 void RendezvousServer::on_request_relay(const std::shared_ptr<Conn>& conn, const rv::RequestRelay& request) {
   conn->heard();
   if (!conn->spend()) return conn->fail("too many requests", 1000);
-  if (!is_numeric_id(request.id())) return conn->fail("bad request: '" + request.id().substr(0, 16) + "' is not a 9-digit ID");
+  if (!is_numeric_id(request.id()))
+    return conn->fail("bad request: '" + request.id().substr(0, 16) + "' is not a 9-digit ID");
   auto it = online_.find(request.id());
   std::shared_ptr<Conn> host = it == online_.end() ? nullptr : it->second.lock();
   if (!host || !host->alive()) return conn->send(error_message("peer " + request.id() + " is offline"));

@@ -1,6 +1,6 @@
 // telepane plugins list | plugins info ID
-#include "commands.hpp"
 #include <telepane/core/runtime/install_paths.hpp>
+#include "commands.hpp"
 
 #include <iomanip>
 #include <iostream>

@@ -26,7 +26,9 @@ Terminal::Terminal(core::EventBus& bus, core::Executor& executor, std::string pe
   state_ = bus.subscribe("session.state", executor, [](const core::Event& e) { say("session: " + e.payload); });
 }
 
-Terminal::~Terminal() { stop_reading(); }
+Terminal::~Terminal() {
+  stop_reading();
+}
 
 void Terminal::stop_reading() {
   stop_ = true;

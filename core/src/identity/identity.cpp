@@ -96,10 +96,11 @@ Identity Identity::generate() {
 
 void Identity::save(const fs::path& file) const {
   write_private_file(
-      file, "# Telepane identity. Keep it private: whoever holds this key is this machine to every viewer that\n"
-            "# pinned it. Deleting it makes a new identity, and viewers then see \"key mismatch\".\n"
-            "private_key: " +
-                hex(private_.data(), private_.size()) + "\nid_counter: " + std::to_string(id_counter_) + "\n");
+      file,
+      "# Telepane identity. Keep it private: whoever holds this key is this machine to every viewer that\n"
+      "# pinned it. Deleting it makes a new identity, and viewers then see \"key mismatch\".\n"
+      "private_key: " +
+          hex(private_.data(), private_.size()) + "\nid_counter: " + std::to_string(id_counter_) + "\n");
 }
 
 Identity Identity::load_or_create(const fs::path& file) {

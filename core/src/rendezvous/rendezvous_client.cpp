@@ -70,8 +70,9 @@ std::optional<ServerMessage> RendezvousConnection::receive(std::chrono::millisec
 
 ServerMessage RendezvousConnection::expect(std::chrono::milliseconds timeout) {
   auto m = receive(timeout);
-  if (!m) throw ProtocolError("rendezvous server " + server_ + ": no answer within " +
-                              std::to_string(timeout.count()) + " ms");
+  if (!m)
+    throw ProtocolError("rendezvous server " + server_ + ": no answer within " + std::to_string(timeout.count()) +
+                        " ms");
   if (m->has_error()) throw ProtocolError("rendezvous server " + server_ + ": " + m->error().reason());
   return *m;
 }

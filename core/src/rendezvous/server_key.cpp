@@ -115,8 +115,9 @@ std::optional<SigningPublicKey> parse_public_key(const std::string& text) {
   init();
   SigningPublicKey key{};
   std::size_t len = 0;
-  if (text.size() != 43 || sodium_base642bin(key.data(), key.size(), text.data(), text.size(), nullptr, &len, nullptr,
-                                             sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+  if (text.size() != 43 ||
+      sodium_base642bin(key.data(), key.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
       len != key.size())
     return std::nullopt;
   if (!agreement_key(key)) return std::nullopt;  // not a usable Ed25519 point

@@ -97,8 +97,8 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
     if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
     const plugins::PluginRecord* rec = manager_.find(key);
     if (rec == nullptr) {
-      errors.push_back(value.origin().str() + ": unknown key '" + key +
-                       "': not a setting of this program (" + join(keys_) + ") and no installed plugin has this id");
+      errors.push_back(value.origin().str() + ": unknown key '" + key + "': not a setting of this program (" +
+                       join(keys_) + ") and no installed plugin has this id");
       continue;
     }
     if (rec->state == plugins::PluginState::Failed) continue;  // its own failure is reported; its schema is unknown
@@ -129,7 +129,9 @@ void Runtime::load_plugins() {
   manager_.load(selection_, [this](const std::string& id) { return plugin_config(id); });
 }
 
-const config::Value& Runtime::core_config() const { return core_; }
+const config::Value& Runtime::core_config() const {
+  return core_;
+}
 
 const config::Value& Runtime::plugin_config(const std::string& id) const {
   static const config::Value empty = config::Value::map(config::Origin{"<defaults>", 0, 0});

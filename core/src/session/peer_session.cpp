@@ -113,8 +113,8 @@ struct PeerSession::Impl {
   enum class ResumePhase { None, AwaitChallenge, AwaitProof };
   uint32_t generation = 0;  // of the current link
   ReplayBuffer replay;
-  bool recording = false;   // whether sent frames are kept for a resume
-  uint64_t acked = 0;       // frames received that the peer has been told about
+  bool recording = false;  // whether sent frames are kept for a resume
+  uint64_t acked = 0;      // frames received that the peer has been told about
   std::optional<TicketId> ticket;
   ResumeSecret resume_secret{};
   std::chrono::milliseconds resume_window{0};
@@ -122,9 +122,9 @@ struct PeerSession::Impl {
   std::string suspend_reason;
   std::chrono::steady_clock::time_point suspend_deadline, next_attempt, attempt_deadline;
   ResumePhase resume_phase = ResumePhase::None;
-  Bytes resume_raw;              // bytes of the resume exchange not yet a whole message
-  ResumeNonce resume_nonce{};    // host: the challenge's
-  bool intro_pending = false;    // host: the first frame decides between a new session and a resume
+  Bytes resume_raw;            // bytes of the resume exchange not yet a whole message
+  ResumeNonce resume_nonce{};  // host: the challenge's
+  bool intro_pending = false;  // host: the first frame decides between a new session and a resume
   Bytes intro_raw;
 
   Impl(PeerSessionConfig c, std::unique_ptr<TransportLink> l, EventBus& b, Logger& lg)
@@ -138,10 +138,13 @@ struct PeerSession::Impl {
   void attach(std::unique_ptr<TransportLink> l) {
     link = std::move(l);
     const uint32_t g = ++generation;
-    link->set_handlers([this, g](ByteView b) { post(Received{Bytes(b.begin(), b.end()), g}); },
-                       [this, g](tp_status, const std::string& reason) {
-                         post(LinkGone{"connection lost: " + reason, g});
-                       });
+    link->set_handlers(
+        [this, g](ByteView b) {
+          post(Received{Bytes(b.begin(), b.end()), g});
+        },
+        [this, g](tp_status, const std::string& reason) {
+          post(LinkGone{"connection lost: " + reason, g});
+        });
   }
 
   // [worker] Every frame the session writes: kept for a resume, sent unless the link is down.
@@ -512,9 +515,7 @@ struct PeerSession::Impl {
 
   // ---- resumption ----
 
-  bool can_resume() const {
-    return recording && ticket && resume_window.count() > 0 && authed_now();
-  }
+  bool can_resume() const { return recording && ticket && resume_window.count() > 0 && authed_now(); }
   bool authed_now() const {
     std::lock_guard lock(mu);
     return authed;
@@ -588,8 +589,8 @@ struct PeerSession::Impl {
       suspend_reason = reason;
       suspend_deadline = now + resume_window;
       state("reconnecting: " + reason);
-      log.info("session", "link lost (" + reason + "); resuming within " + std::to_string(resume_window.count()) +
-                              " ms");
+      log.info("session",
+               "link lost (" + reason + "); resuming within " + std::to_string(resume_window.count()) + " ms");
       next_attempt = now;  // the first attempt at once; later ones a second apart
     }
     link.reset();  // waits for a callback of it in flight
@@ -685,8 +686,8 @@ struct PeerSession::Impl {
     last_heard = std::chrono::steady_clock::now();
     for (auto& f : *missed) link->send(f);
     state("resumed");
-    log.info("session", "resumed after " + suspend_reason + "; " + std::to_string(missed->size()) +
-                            " frames sent again");
+    log.info("session",
+             "resumed after " + suspend_reason + "; " + std::to_string(missed->size()) + " frames sent again");
     Bytes rest;
     rest.swap(resume_raw);
     if (!rest.empty()) on_bytes(std::move(rest));

@@ -119,9 +119,7 @@ ResumeMessage parse_resume_message(ByteView p) {
       m.count = get_u64(body);
       std::memcpy(m.mac.data(), body + 8, 32);
       break;
-    default:
-      m.kind = ResumeMessage::Refusal;
-      m.reason.assign(body, body + n);
+    default: m.kind = ResumeMessage::Refusal; m.reason.assign(body, body + n);
   }
   return m;
 }

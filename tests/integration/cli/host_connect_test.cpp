@@ -32,12 +32,8 @@ struct Machine {  // one peer's own home: identity, known hosts, config
   }
 };
 
-// The last value printed after `prefix` ("full id: ", "listening on ").
 std::string field(const std::string& out, const std::string& prefix) {
-  const std::regex re(prefix + "(\\S+)");
-  std::string last;
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator(); ++it) last = (*it)[1];
-  return last;
+  return telepane::test::last_field(out, prefix);
 }
 
 struct SharedDesk {

@@ -106,7 +106,7 @@ TEST_CASE("the server restarts: same key, the host registers again, the registry
     const std::string key = server.key;
     server.stop();
     server.start(listen);
-    CHECK(server.key == key);  // peers pinned it: a restart must not change it
+    CHECK(server.key == key);                           // peers pinned it: a restart must not change it
     REQUIRE(host.proc->wait_for("rendezvous: ", 20s));  // it noticed
     // Registered twice now: once before the restart, once after.
     for (int i = 0; i < 100 && host.proc->out().find("registered as", host.proc->out().find("registered as") + 1) ==
@@ -150,12 +150,13 @@ TEST_CASE("telepane-server --help names the roles, ports and flags, and a bad fl
   TempDir home;
   auto r = run_process({TELEPANE_SERVER_BIN, "--help"}, {{{"HOME", home.path().string()}}, {}, 20s});
   CHECK(r.exit_code == 0);
-  for (auto word : {"21116", "21117", "-p [ --port ]", "-r [ --relay-servers ]", "-k [ --key ]",
-                    "-b [ --bandwidth ]", "--print-key"})
+  for (auto word : {"21116", "21117", "-p [ --port ]", "-r [ --relay-servers ]", "-k [ --key ]", "-b [ --bandwidth ]",
+                    "--print-key"})
     CHECK_THAT(r.out, Catch::Contains(word));
   r = run_process({TELEPANE_SERVER_BIN, "--role", "bouncer"}, {{{"HOME", home.path().string()}}, {}, 20s});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "telepane-server: --role must be rendezvous, relay or both, not 'bouncer' (see telepane-server --help)\n");
+  CHECK(r.err ==
+        "telepane-server: --role must be rendezvous, relay or both, not 'bouncer' (see telepane-server --help)\n");
   r = run_process({TELEPANE_SERVER_BIN, "--role", "relay", "--data", (home / "d").string()},
                   {{{"HOME", home.path().string()}}, {}, 20s});
   CHECK(r.exit_code == 2);

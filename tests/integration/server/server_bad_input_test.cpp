@@ -26,14 +26,17 @@ class Socket {
     REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
   }
   ~Socket() { close(fd_); }
-  void send(const std::string& bytes) { REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size())); }
+  void send(const std::string& bytes) {
+    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size()));
+  }
   void send(const telepane::core::session::Bytes& bytes) { send(std::string(bytes.begin(), bytes.end())); }
   // Whatever arrives within `timeout` until the peer closes; `closed` tells whether it did.
   std::string read_all(std::chrono::milliseconds timeout, bool* closed = nullptr) {
     std::string out;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, int(left.count())) <= 0) break;

@@ -6,18 +6,13 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <signal.h>
 
 namespace telepane::test {
 using namespace std::chrono_literals;
 
-// The last value printed after `prefix` ("key: ", "listening on ").
 inline std::string field(const std::string& out, const std::string& prefix) {
-  const std::regex re(prefix + "(\\S+)");
-  std::string last;
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator(); ++it) last = (*it)[1];
-  return last;
+  return last_field(out, prefix);
 }
 
 struct Server {
@@ -34,9 +29,8 @@ struct Server {
   }
   // `listen`: the rendezvous address; a restart passes the one it had.
   void start(const std::string& listen) {
-    std::vector<std::string> argv = {TELEPANE_SERVER_BIN, "--data", (dir / "data").string(),
-                                     "-s", "rendezvous.listen=" + listen,
-                                     "-s", "relay.listen=127.0.0.1:0"};
+    std::vector<std::string> argv = {TELEPANE_SERVER_BIN,           "--data", (dir / "data").string(),   "-s",
+                                     "rendezvous.listen=" + listen, "-s",     "relay.listen=127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = std::make_unique<ChildProcess>(argv, env());
     REQUIRE(proc->wait_for("key: ", 20s));
@@ -58,9 +52,10 @@ struct Server {
 struct Machine {  // one peer's own home: identity, known hosts, config
   TempDir home;
   Machine(const Server& server, const std::string& extra_config = "") {
-    home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8}\n"
-                                            "rendezvous: {server: \"" + server.rendezvous + "\", key: \"" +
-                                                server.key + "\"}\n" + extra_config);
+    home.write("config/telepane/peer.yaml",
+               "org.telepane.auth.password: {memory_mib: 8}\n"
+               "rendezvous: {server: \"" +
+                   server.rendezvous + "\", key: \"" + server.key + "\"}\n" + extra_config);
   }
   std::map<std::string, std::string> env() const {
     return {{"HOME", home.path().string()},

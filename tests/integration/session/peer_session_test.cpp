@@ -114,8 +114,8 @@ struct Host {
 };
 
 std::unique_ptr<PeerSession> connect(Peer& viewer, Host& host, const std::string& password,
-                                     std::optional<Key32> expected_key = std::nullopt,
-                                     std::string address = {}, bool reconnect = false) {
+                                     std::optional<Key32> expected_key = std::nullopt, std::string address = {},
+                                     bool reconnect = false) {
   auto cfg = viewer.config(true);
   if (address.empty()) address = host.listener->address();
   if (reconnect)
@@ -127,9 +127,9 @@ std::unique_ptr<PeerSession> connect(Peer& viewer, Host& host, const std::string
   cfg.secure.check_host_key = [expected](const Key32& k) {
     if (k != expected) throw SessionError("key mismatch");
   };
-  return std::make_unique<PeerSession>(
-      std::move(cfg), TransportLink::connect(viewer.feature(TP_KIND_TRANSPORT, "tcp"), address), viewer.bus,
-      viewer.logger);
+  return std::make_unique<PeerSession>(std::move(cfg),
+                                       TransportLink::connect(viewer.feature(TP_KIND_TRANSPORT, "tcp"), address),
+                                       viewer.bus, viewer.logger);
 }
 }  // namespace
 
@@ -238,7 +238,8 @@ TEST_CASE("a dropped connection resumes: no new handshake or password, and what 
   // No new authentication: the one-time password did not change, and no "authenticating" after the drop.
   CHECK(host_peer.get(host_peer.one_time).size() == passwords_before);
   const auto states = viewer_peer.get(viewer_peer.states);
-  const auto drop = std::find_if(states.begin(), states.end(), [](auto& s) { return s.rfind("reconnecting: ", 0) == 0; });
+  const auto drop =
+      std::find_if(states.begin(), states.end(), [](auto& s) { return s.rfind("reconnecting: ", 0) == 0; });
   REQUIRE(drop != states.end());
   CHECK(std::find(drop, states.end(), "authenticating") == states.end());
   viewer->close("done");
@@ -257,7 +258,8 @@ TEST_CASE("a resume with a forged ticket is refused, and a session whose viewer 
 
   // A stranger asks to resume a session it made up: refused, and the real session is untouched.
   {
-    auto stranger_link = TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address());
+    auto stranger_link =
+        TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address());
     std::mutex mu;
     Bytes got;
     stranger_link->set_handlers(

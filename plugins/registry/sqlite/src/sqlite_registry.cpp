@@ -9,8 +9,8 @@ namespace telepane::registry {
 using sdk::Error;
 
 SqliteRegistry::SqliteRegistry(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw Error(TP_ERR_IO, "registry " + path + ": " + why);
@@ -21,8 +21,9 @@ SqliteRegistry::SqliteRegistry(const std::string& path) : path_(path) {
     // restarts, which is what a restarting server needs.
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
-    exec("CREATE TABLE IF NOT EXISTS peers (id TEXT PRIMARY KEY, key BLOB NOT NULL, address TEXT NOT NULL, "
-         "last_seen INTEGER NOT NULL)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS peers (id TEXT PRIMARY KEY, key BLOB NOT NULL, address TEXT NOT NULL, "
+        "last_seen INTEGER NOT NULL)");
     // An id keeps its key: the update applies only when the key matches, so changes() tells a refusal apart.
     if (sqlite3_prepare_v2(db_,
                            "INSERT INTO peers (id, key, address, last_seen) VALUES (?1, ?2, ?3, ?4) "

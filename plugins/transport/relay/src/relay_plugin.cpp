@@ -18,7 +18,8 @@ tp_status connect(const tp_host* h, const char* address, const tp_link_events* e
     std::string why;
     auto a = tr::relay::parse_relay_address(address, why);
     if (!a) throw Error(TP_ERR_INVALID_ARGUMENT, why);
-    *out = tr::connect_stream(h, a->relay, *events, tr::Gate{tr::relay::relay_hello(*a), tr::relay::judge_relay_answer});
+    *out =
+        tr::connect_stream(h, a->relay, *events, tr::Gate{tr::relay::relay_hello(*a), tr::relay::judge_relay_answer});
   });
 }
 
@@ -27,10 +28,9 @@ tp_status listen(const tp_host*, const char*, void*, void (*)(void*, tp_link*), 
   return TP_ERR_UNSUPPORTED;
 }
 
-const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM, connect,
-                                   listen,                    tr::set_link_events, tr::send_stream,
-                                   tr::close_link,            tr::close_listener,  tr::listener_address,
-                                   tr::link_peer_address};
+const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM,  connect,        listen,
+                                   tr::set_link_events,       tr::send_stream,      tr::close_link, tr::close_listener,
+                                   tr::listener_address,      tr::link_peer_address};
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.relay", {0, 1, 0})

@@ -1,4 +1,5 @@
 // The relay transport against a scripted relay on loopback: the hello it sends, the verdicts it obeys.
+#include "../../stream/tests/link_inbox.hpp"
 #include "../src/relay_hello.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,44 +15,10 @@
 #include <mutex>
 #include <thread>
 
-extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
-
 namespace {
 using namespace std::chrono_literals;
-const tp_transport_vtbl* vt() {
-  return static_cast<const tp_transport_vtbl*>(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->features[0].vtable);
-}
-
-struct Inbox {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::string data;
-  bool closed = false;
-  tp_status why = TP_OK;
-  std::string reason;
-  tp_link_events events() {
-    return {sizeof(tp_link_events), this,
-            [](void* u, tp_bytes b) {
-              auto* in = static_cast<Inbox*>(u);
-              std::lock_guard l(in->mu);
-              in->data.append(reinterpret_cast<const char*>(b.data), b.size);
-              in->cv.notify_all();
-            },
-            [](void* u, tp_status status, const char* text) {
-              auto* in = static_cast<Inbox*>(u);
-              std::lock_guard l(in->mu);
-              in->closed = true;
-              in->why = status;
-              in->reason = text;
-              in->cv.notify_all();
-            }};
-  }
-  template <class Pred>
-  bool wait(Pred pred) {
-    std::unique_lock l(mu);
-    return cv.wait_for(l, 20s, [&] { return pred(*this); });
-  }
-};
+using telepane::test::Inbox;
+using telepane::test::vt;
 
 struct Plugin {
   telepane::fakes::FakeHost host;
@@ -165,11 +132,11 @@ TEST_CASE("malformed relay addresses are refused at connect, naming the problem"
   Plugin p;
   Inbox in;
   const tp_link_events e = in.events();
-  for (auto [address, expected] : std::vector<std::pair<std::string, std::string>>{
-           {"127.0.0.1:1", "expected HOST:PORT/viewer|host/TOKEN"},
-           {"127.0.0.1:1/both/AQID", "neither viewer nor host"},
-           {"127.0.0.1:1/host/not*base64", "not base64url"},
-           {"127.0.0.1:1/host/", "not base64url"}}) {
+  for (auto [address, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"127.0.0.1:1", "expected HOST:PORT/viewer|host/TOKEN"},
+                                                        {"127.0.0.1:1/both/AQID", "neither viewer nor host"},
+                                                        {"127.0.0.1:1/host/not*base64", "not base64url"},
+                                                        {"127.0.0.1:1/host/", "not base64url"}}) {
     tp_link* link = nullptr;
     tp_error err{};
     CHECK(vt()->connect(p.host.table(), address.c_str(), &e, &link, &err) == TP_ERR_INVALID_ARGUMENT);
@@ -177,5 +144,6 @@ TEST_CASE("malformed relay addresses are refused at connect, naming the problem"
   }
   tp_listener* l = nullptr;
   tp_error err{};
-  CHECK(vt()->listen(p.host.table(), "127.0.0.1:0", nullptr, [](void*, tp_link*) {}, &l, &err) == TP_ERR_UNSUPPORTED);
+  CHECK(vt()->listen(
+            p.host.table(), "127.0.0.1:0", nullptr, [](void*, tp_link*) {}, &l, &err) == TP_ERR_UNSUPPORTED);
 }

@@ -228,9 +228,9 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool connected_ = false;  // [io thread]
   std::array<uint8_t, 65536> in_{};
   std::optional<Gate> gate_;
-  bool gate_open_ = false;               // [io thread]
-  bool hello_sent_ = false;              // [io thread]
-  std::vector<uint8_t> gate_buffer_;     // [io thread] bytes read before the gate opened
+  bool gate_open_ = false;            // [io thread]
+  bool hello_sent_ = false;           // [io thread]
+  std::vector<uint8_t> gate_buffer_;  // [io thread] bytes read before the gate opened
 };
 
 }  // namespace
@@ -276,7 +276,7 @@ tp_link* connect_stream(const tp_host* h, const std::string& address, const tp_l
 }
 
 tp_status listen_stream(const tp_host* h, const char* address, void* user, void (*on_accept)(void*, tp_link*),
-                 tp_listener** out, tp_error* err) {
+                        tp_listener** out, tp_error* err) {
   return telepane::sdk::guard(err, [&] {
     if (address == nullptr || on_accept == nullptr || out == nullptr)
       throw Error(TP_ERR_INVALID_ARGUMENT, "null argument");

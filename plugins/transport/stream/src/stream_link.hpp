@@ -21,8 +21,7 @@ namespace telepane::transport {
 // The plugin's io thread, kept with its host table.
 struct Io {
   boost::asio::io_context context;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
-      boost::asio::make_work_guard(context);
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(context);
   std::thread thread{[this] { context.run(); }};
   std::size_t send_limit = 8u << 20;
   std::chrono::milliseconds connect_timeout{10000};
@@ -58,10 +57,10 @@ struct Gate {
 };
 
 // The settings both plugins share (send_buffer_bytes, connect_timeout_ms), for their schemas.
-#define TELEPANE_STREAM_SCHEMA_PROPERTIES                                                                              \
+#define TELEPANE_STREAM_SCHEMA_PROPERTIES                                                                             \
   "\"send_buffer_bytes\": {\"type\": \"integer\", \"minimum\": 65536, \"maximum\": 268435456, \"default\": 8388608, " \
   "\"description\": \"Bytes a link may queue unsent before send() says 'try again'\"},"                               \
-  "\"connect_timeout_ms\": {\"type\": \"integer\", \"minimum\": 100, \"maximum\": 120000, \"default\": 10000, "        \
+  "\"connect_timeout_ms\": {\"type\": \"integer\", \"minimum\": 100, \"maximum\": 120000, \"default\": 10000, "       \
   "\"description\": \"How long a connection attempt may take\"}"
 
 void load_io(sdk::Host host);    // on_load: starts the io thread with the plugin's settings

@@ -1,5 +1,6 @@
 // The tcp transport through its vtable, on loopback only: real sockets, the plugin's own io thread.
-#include <telepane/abi/tp_transport.h>
+#include "../../stream/tests/link_inbox.hpp"
+
 #include <catch2/catch.hpp>
 #include <telepane/fakes/fake_host.hpp>
 #include <telepane/sdk/sdk.hpp>
@@ -14,45 +15,10 @@
 #include <string>
 #include <thread>
 
-extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
-
 namespace {
 using namespace std::chrono_literals;
-const tp_transport_vtbl* vt() {
-  return static_cast<const tp_transport_vtbl*>(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->features[0].vtable);
-}
-
-// Collects what a link reports, for the test thread to wait on.
-struct Inbox {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::string data;
-  bool closed = false;
-  tp_status why = TP_OK;
-  std::string reason;
-  tp_link_events events() {
-    return {sizeof(tp_link_events), this,
-            [](void* u, tp_bytes b) {
-              auto* in = static_cast<Inbox*>(u);
-              std::lock_guard l(in->mu);
-              in->data.append(reinterpret_cast<const char*>(b.data), b.size);
-              in->cv.notify_all();
-            },
-            [](void* u, tp_status status, const char* text) {
-              auto* in = static_cast<Inbox*>(u);
-              std::lock_guard l(in->mu);
-              in->closed = true;
-              in->why = status;
-              in->reason = text;
-              in->cv.notify_all();
-            }};
-  }
-  template <class Pred>
-  bool wait(Pred pred) {
-    std::unique_lock l(mu);
-    return cv.wait_for(l, 20s, [&] { return pred(*this); });
-  }
-};
+using telepane::test::Inbox;
+using telepane::test::vt;
 
 struct Plugin {
   telepane::fakes::FakeHost host;

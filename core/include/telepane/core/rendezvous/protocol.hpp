@@ -45,7 +45,8 @@ class MessageReader {
   std::optional<M> next() {
     auto frame = frames_.next();
     if (!frame) {
-      if (frames_.buffered() > kMaxMessage + 2) throw ProtocolError("message larger than " + std::to_string(kMaxMessage));
+      if (frames_.buffered() > kMaxMessage + 2)
+        throw ProtocolError("message larger than " + std::to_string(kMaxMessage));
       return std::nullopt;
     }
     if (frame->size() > kMaxMessage) throw ProtocolError("message larger than " + std::to_string(kMaxMessage));

@@ -68,8 +68,8 @@ class HostRegistration {
     const identity::Identity* identity = nullptr;  // outlives the registration
     std::vector<std::string> addresses;            // where direct connections reach this host
     uint16_t listen_port = 0;
-    std::function<void(const RelayOffer&)> on_offer;    // [registration thread]; must not block for long
-    std::function<void(const std::string&)> on_state;   // "registered as ..." / "rendezvous: <problem>"
+    std::function<void(const RelayOffer&)> on_offer;   // [registration thread]; must not block for long
+    std::function<void(const std::string&)> on_state;  // "registered as ..." / "rendezvous: <problem>"
     std::chrono::milliseconds timeout{10000};
   };
   HostRegistration(Options options, Logger& logger);

@@ -44,12 +44,12 @@ class ReplayBuffer {
 };
 
 // The resume exchange's messages, each one stream frame ([u16 length][message]).
-Bytes resume_request(const TicketId& ticket);                                         // "TPS1"
+Bytes resume_request(const TicketId& ticket);  // "TPS1"
 Bytes resume_challenge(const ResumeSecret& secret, const TicketId& ticket, const ResumeNonce& nonce,
-                       uint64_t host_received);                                        // "TPS2"
+                       uint64_t host_received);  // "TPS2"
 Bytes resume_proof(const ResumeSecret& secret, const TicketId& ticket, const ResumeNonce& nonce,
-                   uint64_t viewer_received);                                          // "TPS3"
-Bytes resume_refusal(const std::string& reason);                                      // "TPS0"
+                   uint64_t viewer_received);     // "TPS3"
+Bytes resume_refusal(const std::string& reason);  // "TPS0"
 
 // A received resume message (the frame's payload). Throws WireError when it is malformed.
 struct ResumeMessage {

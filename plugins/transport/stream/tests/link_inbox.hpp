@@ -1,0 +1,52 @@
+// What the transport plugin tests share: the plugin under test's vtable (linked into the test) and an inbox that
+// collects what a link reports, for the test thread to wait on.
+#pragma once
+
+#include <telepane/abi/tp_plugin.h>
+#include <telepane/abi/tp_transport.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+
+extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
+
+namespace telepane::test {
+using namespace std::chrono_literals;
+inline const tp_transport_vtbl* vt() {
+  return static_cast<const tp_transport_vtbl*>(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->features[0].vtable);
+}
+
+struct Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string data;
+  bool closed = false;
+  tp_status why = TP_OK;
+  std::string reason;
+  tp_link_events events() {
+    return {sizeof(tp_link_events), this,
+            [](void* u, tp_bytes b) {
+              auto* in = static_cast<Inbox*>(u);
+              std::lock_guard l(in->mu);
+              in->data.append(reinterpret_cast<const char*>(b.data), b.size);
+              in->cv.notify_all();
+            },
+            [](void* u, tp_status status, const char* text) {
+              auto* in = static_cast<Inbox*>(u);
+              std::lock_guard l(in->mu);
+              in->closed = true;
+              in->why = status;
+              in->reason = text;
+              in->cv.notify_all();
+            }};
+  }
+  template <class Pred>
+  bool wait(Pred pred) {
+    std::unique_lock l(mu);
+    return cv.wait_for(l, 20s, [&] { return pred(*this); });
+  }
+};
+
+}  // namespace telepane::test
