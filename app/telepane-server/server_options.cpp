@@ -24,6 +24,8 @@ po::options_description describe(ServerOptions& o) {
   add("role", po::value(&o.role), "rendezvous, relay or both (default: server.roles)");
   add("data", po::value(&o.data_dir), "directory of the signing key and the registry");
   add("print-key", po::bool_switch(&o.print_key), "print this server's public key (creating it if needed) and exit");
+  add("config-reference", po::bool_switch(&o.config_reference),
+      "print every setting (the server's and its plugins') as markdown and exit");
   return d;
 }
 }  // namespace

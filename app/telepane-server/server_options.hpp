@@ -11,6 +11,7 @@ struct ServerOptions {
   bool help = false;
   bool version = false;
   bool print_key = false;
+  bool config_reference = false;
   std::vector<std::string> config_files;  // -c
   std::vector<std::string> overrides;     // -s KEY=VALUE
   std::optional<int> port;                // -p: rendezvous port; relay = port + 1

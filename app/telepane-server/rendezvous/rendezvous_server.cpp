@@ -233,6 +233,8 @@ void RendezvousServer::handle(const std::shared_ptr<Conn>& conn, const rv::Clien
     case rv::ClientMessage::kRegister: return on_register(conn, m.register_());
     case rv::ClientMessage::kLookup: return on_lookup(conn, m.lookup());
     case rv::ClientMessage::kRequestRelay: return on_request_relay(conn, m.request_relay());
+    case rv::ClientMessage::kPunchRequest: return on_punch_request(conn, m.punch_request());
+    case rv::ClientMessage::kPunchReply: return on_punch_reply(conn, m.punch_reply());
     case rv::ClientMessage::kHeartbeat: {
       conn->heard();
       rv::ServerMessage ack;
@@ -344,6 +346,67 @@ void RendezvousServer::on_request_relay(const std::shared_ptr<Conn>& conn, const
   *to_viewer.mutable_relay_offer() = offer;
   conn->send(to_viewer);
   logger_.info("rendezvous", conn->observed() + " meets " + request.id() + " at relay " + relay);
+}
+
+std::shared_ptr<RendezvousServer::Conn> RendezvousServer::online(const std::string& id) {
+  auto it = online_.find(id);
+  auto host = it == online_.end() ? nullptr : it->second.lock();
+  return host && host->alive() ? host : nullptr;
+}
+
+namespace {
+constexpr std::size_t kMaxPendingPunches = 10000;
+constexpr std::size_t kMaxCandidates = 8;
+
+bool candidates_ok(const google::protobuf::RepeatedPtrField<std::string>& c) {
+  if (std::size_t(c.size()) > kMaxCandidates) return false;
+  return std::all_of(c.begin(), c.end(), [](const std::string& a) { return !a.empty() && a.size() <= 60; });
+}
+}  // namespace
+
+// Punching is coordinated over TCP only: both sides proved they can receive here, so nothing is reflected at a
+// forged address.
+void RendezvousServer::on_punch_request(const std::shared_ptr<Conn>& conn, const rv::PunchRequest& request) {
+  conn->heard();
+  if (!conn->spend()) return conn->fail("too many requests", 1000);
+  if (!is_numeric_id(request.id()))
+    return conn->fail("bad request: '" + request.id().substr(0, 16) + "' is not a 9-digit ID");
+  if (!candidates_ok(request.candidates())) return conn->fail("bad request: at most 8 candidates of 60 characters");
+  auto host = online(request.id());
+  if (!host) return conn->send(error_message("peer " + request.id() + " is offline"));
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = punches_.begin(); it != punches_.end();) it = it->second.expires < now ? punches_.erase(it) : ++it;
+  if (punches_.size() >= kMaxPendingPunches) return conn->send(error_message("server busy", 1000));
+  std::string session(16, '\0');
+  randombytes_buf(session.data(), session.size());
+  punches_[session] = {conn, request.id(), now + settings_.token_ttl};
+  rv::ServerMessage to_host;
+  auto* p = to_host.mutable_punch();
+  p->set_session(session);
+  *p->mutable_candidates() = request.candidates();
+  p->set_peer_address(conn->observed());
+  host->send(to_host);
+}
+
+void RendezvousServer::on_punch_reply(const std::shared_ptr<Conn>& conn, const rv::PunchReply& reply) {
+  conn->heard();
+  if (conn->id().empty()) return conn->fail("bad request: a punch reply from a peer that is not registered");
+  if (!candidates_ok(reply.candidates())) return conn->fail("bad request: at most 8 candidates of 60 characters");
+  auto it = punches_.find(reply.session());
+  if (it == punches_.end() || it->second.host_id != conn->id()) {
+    refusals_.note("a punch reply for no pending request: ignored", conn->observed());
+    return;
+  }
+  auto viewer = it->second.viewer.lock();
+  punches_.erase(it);
+  if (!viewer || !viewer->alive()) return;
+  rv::ServerMessage to_viewer;
+  auto* p = to_viewer.mutable_punch();
+  p->set_session(reply.session());
+  *p->mutable_candidates() = reply.candidates();
+  p->set_peer_address(conn->observed());
+  p->set_peer_id(conn->id());
+  viewer->send(to_viewer);
 }
 
 void RendezvousServer::forget(Conn& conn) {

@@ -54,6 +54,10 @@ class RendezvousServer {
   void on_register(const std::shared_ptr<Conn>& conn, const core::rendezvous::Register& reg);
   void on_lookup(const std::shared_ptr<Conn>& conn, const core::rendezvous::Lookup& lookup);
   void on_request_relay(const std::shared_ptr<Conn>& conn, const core::rendezvous::RequestRelay& request);
+  void on_punch_request(const std::shared_ptr<Conn>& conn, const core::rendezvous::PunchRequest& request);
+  void on_punch_reply(const std::shared_ptr<Conn>& conn, const core::rendezvous::PunchReply& reply);
+  // The online host registered as `id`, if any.
+  std::shared_ptr<Conn> online(const std::string& id);
   void forget(Conn& conn);
   std::string pick_relay(const Conn& conn);
 
@@ -69,6 +73,12 @@ class RendezvousServer {
   std::array<uint8_t, 1500> udp_in_{};
   std::shared_ptr<SourceCaps> caps_;
   std::unordered_map<std::string, std::weak_ptr<Conn>> online_;  // registered hosts by ID
+  struct PendingPunch {
+    std::weak_ptr<Conn> viewer;
+    std::string host_id;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::unordered_map<std::string, PendingPunch> punches_;  // by session, until the host replies or they expire
   std::size_t next_relay_ = 0;
 };
 

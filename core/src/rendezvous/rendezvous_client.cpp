@@ -103,6 +103,17 @@ RelayOffer request_relay(RendezvousConnection& conn, const std::string& id, std:
   return reply.relay_offer();
 }
 
+Punch punch(RendezvousConnection& conn, const std::string& id, const std::vector<std::string>& candidates,
+            std::chrono::milliseconds timeout) {
+  ClientMessage m;
+  m.mutable_punch_request()->set_id(id);
+  for (auto& c : candidates) m.mutable_punch_request()->add_candidates(c);
+  conn.send(m);
+  const ServerMessage reply = conn.expect(timeout);
+  if (!reply.has_punch()) throw ProtocolError("rendezvous server: unexpected reply to a punch request");
+  return reply.punch();
+}
+
 HostRegistration::HostRegistration(Options options, Logger& logger)
     : options_(std::move(options)), logger_(logger), thread_([this] { run(); }) {}
 
@@ -162,6 +173,12 @@ void HostRegistration::serve_once() {
     if (auto msg = conn.receive(std::chrono::milliseconds(200))) {
       last_heard = std::chrono::steady_clock::now();
       if (msg->has_relay_offer() && options_.on_offer) options_.on_offer(msg->relay_offer());
+      if (msg->has_punch() && options_.on_punch) {
+        ClientMessage answer;
+        answer.mutable_punch_reply()->set_session(msg->punch().session());
+        for (auto& c : options_.on_punch(msg->punch())) answer.mutable_punch_reply()->add_candidates(c);
+        conn.send(answer);
+      }
       if (msg->has_error()) throw ProtocolError("rendezvous server: " + msg->error().reason());
     }
     const auto now = std::chrono::steady_clock::now();

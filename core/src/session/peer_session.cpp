@@ -476,8 +476,8 @@ struct PeerSession::Impl {
           } else {
             finish(g->reason);
           }
-        } else if (auto* a = std::get_if<Adopt>(&*work)) {
-          adopt(std::move(a->link), std::move(a->early));
+        } else if (auto* handed = std::get_if<Adopt>(&*work)) {
+          adopt(std::move(handed->link), std::move(handed->early));
         } else if (auto* a = std::get_if<ConfirmAnswer>(&*work)) {
           if (!confirming) continue;
           if (!a->accepted) return refuse("the person at the host declined the session");

@@ -181,3 +181,26 @@ TEST_CASE("the server restarts under a relayed session: the session resumes thro
   v->close_stdin();
   CHECK(v->wait_exit(20s) == 0);
 }
+
+TEST_CASE("telepane-server: the shipped config is valid and the committed config reference is current") {
+  TempDir home;
+  const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                  {"TELEPANE_SYSCONFDIR", (home / "etc").string()}};
+  auto r = run_process({TELEPANE_SERVER_BIN, "-c", TELEPANE_SOURCE_DIR "/config/server.yaml", "--data",
+                        (home / "d").string(), "--print-key"},
+                       {env, {}, 20s});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.size() == 44);  // the key and a newline
+  r = run_process({TELEPANE_SERVER_BIN, "--config-reference"}, {env, {}, 20s});
+  REQUIRE(r.exit_code == 0);
+  std::ifstream committed(TELEPANE_SOURCE_DIR "/docs/server-config-reference.md");
+  std::stringstream text;
+  text << committed.rdbuf();
+  INFO("regenerate with: build/bin/telepane-server --config-reference > docs/server-config-reference.md");
+  CHECK(text.str() == r.out);
+  // A bad setting is named with its place.
+  home.write("bad.yaml", "relay:\n  idle_timeout_ms: -5\n");
+  r = run_process({TELEPANE_SERVER_BIN, "-c", (home / "bad.yaml").string(), "--print-key"}, {env, {}, 20s});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.yaml:2:") && Catch::Contains("relay.idle_timeout_ms"));
+}

@@ -51,7 +51,7 @@ struct ScriptedRelay {
       timeval tv{5, 0};
       setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       char buf[4096];
-      while (hello.size() < 7 || hello.size() < 7 + ((uint8_t(hello[5]) << 8) | uint8_t(hello[6]))) {
+      while (hello.size() < 7 || hello.size() < 7u + ((std::size_t(uint8_t(hello[5])) << 8) | uint8_t(hello[6]))) {
         const ssize_t n = read(c, buf, sizeof buf);
         if (n <= 0) break;
         hello.append(buf, std::size_t(n));

@@ -58,6 +58,11 @@ PeerAnswer lookup(RendezvousConnection& conn, const SigningPublicKey& server_key
 // Viewer side: a relay and a token for meeting `id`; the server passes the same offer to the host.
 RelayOffer request_relay(RendezvousConnection& conn, const std::string& id, std::chrono::milliseconds timeout);
 
+// Viewer side: asks the host (through the server, over TCP) to punch toward `candidates`; returns the host's
+// reply with its own candidates. Throws ProtocolError (the host is offline, or did not answer in time).
+Punch punch(RendezvousConnection& conn, const std::string& id, const std::vector<std::string>& candidates,
+            std::chrono::milliseconds timeout);
+
 // Host side: keeps this peer registered on a thread of its own.
 class HostRegistration {
  public:
@@ -68,7 +73,10 @@ class HostRegistration {
     const identity::Identity* identity = nullptr;  // outlives the registration
     std::vector<std::string> addresses;            // where direct connections reach this host
     uint16_t listen_port = 0;
-    std::function<void(const RelayOffer&)> on_offer;   // [registration thread]; must not block for long
+    std::function<void(const RelayOffer&)> on_offer;  // [registration thread]; must not block for long
+    // A viewer's punch request; returns this host's candidates (the UDP transport's job). Unset: not answered.
+    // [registration thread]
+    std::function<std::vector<std::string>(const Punch&)> on_punch;
     std::function<void(const std::string&)> on_state;  // "registered as ..." / "rendezvous: <problem>"
     std::chrono::milliseconds timeout{10000};
   };
