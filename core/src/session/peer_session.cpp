@@ -194,11 +194,6 @@ struct PeerSession::Impl {
   }
 
   void start_services(const std::vector<std::string>& granted) {
-    {
-      std::lock_guard lock(mu);
-      authed = true;
-      caps = granted;
-    }
     for (std::size_t i = 0; i < granted.size(); ++i) {
       const auto channel = uint16_t(kFirstServiceChannel + i);
       const plugins::FeatureRef* feature = nullptr;
@@ -228,6 +223,12 @@ struct PeerSession::Impl {
       if (tp_status st = svc->vt->create(feature->host, &svc->api, &svc->object, &err); st != TP_OK)
         log.warn("session", "service '" + granted[i] + "' did not start: " + err.message);
       services.push_back(std::move(svc));
+    }
+    {
+      // Only now: whoever sees authenticated() may use the services at once (their subscriptions exist).
+      std::lock_guard lock(mu);
+      authed = true;
+      caps = granted;
     }
     state("established");
   }
