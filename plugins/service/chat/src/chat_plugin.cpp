@@ -5,6 +5,7 @@
 // Message on the channel: [u8 type = 1][UTF-8 text, 1..max_bytes], no control characters but tab and newline.
 #include <telepane/abi/tp_service.h>
 #include <telepane/sdk/sdk.hpp>
+#include <telepane/sdk/text.hpp>
 
 #include <cstring>
 #include <string>
@@ -33,21 +34,11 @@ constexpr const char* kSchema = R"JSON({
 std::string check_text(std::string_view text, std::size_t max_bytes) {
   if (text.empty()) return "empty chat message";
   if (text.size() > max_bytes) return "chat message over " + std::to_string(max_bytes) + " bytes";
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return "chat message is not valid UTF-8";
-    uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc >> 6) != 0x2) return "chat message is not valid UTF-8";
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    const bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return "chat message is not valid UTF-8";
-    if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) return "chat message contains control characters";
-    i += n;
-  }
+  const auto check = telepane::sdk::check_utf8(text);
+  if (!check.valid_utf8) return "chat message is not valid UTF-8";
+  // Carriage returns too are refused in chat: a line is a line.
+  if (check.has_controls || text.find('\r') != std::string_view::npos)
+    return "chat message contains control characters";
   return {};
 }
 
