@@ -64,6 +64,10 @@ TEST_CASE("plugins list shows the in-tree plugins loaded") {
   CHECK(r.out.find("org.telepane.capture.testpattern  0.1.0     capture           loaded") != std::string::npos);
   CHECK(r.out.find("org.telepane.codec.raw            0.1.0     encoder,decoder   loaded") != std::string::npos);
   CHECK(r.err.empty());
+  // Every in-tree plugin loads: a broken schema or a failing probe would show here.
+  INFO(r.out);
+  CHECK(r.out.find("failed") == std::string::npos);
+  CHECK(r.out.find("probe failed") == std::string::npos);
 }
 
 TEST_CASE("enabling and disabling in YAML changes plugins list") {
@@ -86,7 +90,7 @@ TEST_CASE("enabling and disabling in YAML changes plugins list") {
     cli.home.write("config/telepane/peer.yaml", "plugins:\n  disable: [org.telepane.codec.raw]\n");
     auto r = cli.run({"--set", "plugins.disable=[]", "plugins", "list"});
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find("disabled") == std::string::npos);
+    CHECK(r.out.find("org.telepane.codec.raw            0.1.0     encoder,decoder   loaded") != std::string::npos);
   }
   SECTION("an unknown id in the lists is a config error") {
     const auto f = cli.home.write("c.yaml", "plugins:\n  disable: [org.telepane.codec.rav]\n");

@@ -34,7 +34,7 @@ constexpr const char* kSchema = R"JSON({
     "max_bytes": {"type": "integer", "minimum": 16, "maximum": 16777216, "default": 1048576,
                   "description": "Largest clipboard text carried, in bytes of UTF-8, either way"},
     "display": {"type": "string", "default": "",
-                "description": "Host: the X display whose CLIPBOARD is shared, e.g. \\":0\\"; empty: $DISPLAY"}
+                "description": "Host: the X display whose CLIPBOARD is shared, e.g. \":0\"; empty: $DISPLAY"}
   }
 })JSON";
 
