@@ -35,12 +35,17 @@ std::shared_ptr<Library> Library::open(const std::string& path, std::string* err
     return nullptr;
   }
   auto entry_fn = impl->lib.get<const tp_plugin_desc*(uint16_t, uint16_t)>(TP_PLUGIN_ENTRY_SYMBOL);
+  auto library = std::make_shared<Library>(Key{}, path, std::move(impl), entry_fn);
 #ifndef TELEPANE_UNLOAD_PLUGINS
   // Release builds never dlclose a plugin: a thread or an atexit handler it left behind would run unmapped code.
-  // A second dlopen with RTLD_NODELETE marks the already-loaded library permanent.
-  if (void* pin = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) dlclose(pin);
+  library->keep_loaded();
 #endif
-  return std::make_shared<Library>(Key{}, path, std::move(impl), entry_fn);
+  return library;
+}
+
+void Library::keep_loaded() const {
+  // A second dlopen with RTLD_NODELETE marks the already-loaded library permanent.
+  if (void* pin = dlopen(path_.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) dlclose(pin);
 }
 
 std::string untrusted_reason(const std::string& path) {

@@ -83,6 +83,7 @@ void PluginManager::discover(const std::vector<std::string>& dirs) {
         fail(r, why);
         continue;
       }
+      if ((r.flags & TP_PLUGIN_KEEP_LOADED) != 0) r.library->keep_loaded();
       if (PluginRecord* first = by_id(r.id); first != nullptr && first != &r) {
         r.library.reset();
         r.desc = nullptr;

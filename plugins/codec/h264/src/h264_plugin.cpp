@@ -61,6 +61,7 @@ telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.codec.h264", {0, 1, 0})
       .description("H.264: x264 (zerolatency, live bitrate, keyframes on request) and libavcodec")
       .schema(kSchema)
+      .flags(TP_PLUGIN_KEEP_LOADED)  // libavcodec's dependencies keep allocations behind when unloaded
       .encoder<Encoder>("h264", 60)
       .decoder<Decoder>("h264", 60)
       .on_load(on_load);

@@ -43,6 +43,9 @@ typedef struct tp_feature {
 
 /* Plugin flags. */
 #define TP_PLUGIN_DEFAULT_DISABLED 0x1u /* off unless the config enables it (e.g. a recorder) */
+/* The library is never unloaded, not even by debug and sanitizer builds that unload the others: for plugins built on
+ * libraries that cannot be unloaded cleanly (they keep allocations or threads behind after dlclose). */
+#define TP_PLUGIN_KEEP_LOADED 0x2u
 
 /* Everything the host needs to know about a plugin. Owned by the plugin, in storage that lives as long as the
  * library is loaded; the host never writes to it or frees it. */

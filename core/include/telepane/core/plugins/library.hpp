@@ -20,6 +20,8 @@ class Library {
   Library& operator=(const Library&) = delete;
 
   tp_plugin_entry_fn entry() const { return entry_; }
+  // Marks the library permanent (RTLD_NODELETE), whatever the build does with the others. [main thread]
+  void keep_loaded() const;
   const std::string& path() const { return path_; }
 
   struct Impl;
