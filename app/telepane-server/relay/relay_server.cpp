@@ -186,8 +186,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
 };
 
 RelayServer::RelayServer(asio::io_context& io, RelaySettings settings, core::Logger& logger)
-    : io_(io),
-      settings_(std::move(settings)),
+    : settings_(std::move(settings)),
       logger_(logger),
       refusals_(logger, "relay"),
       acceptor_(io),

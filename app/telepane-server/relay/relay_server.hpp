@@ -51,7 +51,6 @@ class RelayServer {
   void forget_waiting(const std::string& session, const Side* side);
   void sweep_used();
 
-  boost::asio::io_context& io_;
   RelaySettings settings_;
   core::Logger& logger_;
   CauseLog refusals_;

@@ -158,8 +158,7 @@ class RendezvousServer::Conn : public std::enable_shared_from_this<Conn> {
 
 RendezvousServer::RendezvousServer(asio::io_context& io, const rv::ServerKey& key, PeerRegistry& registry,
                                    RendezvousSettings settings, core::Logger& logger)
-    : io_(io),
-      key_(key),
+    : key_(key),
       registry_(registry),
       settings_(std::move(settings)),
       logger_(logger),
@@ -289,9 +288,7 @@ void RendezvousServer::on_lookup(const std::shared_ptr<Conn>& conn, const rv::Lo
   answer.set_id(lookup.id());
   answer.set_nonce(lookup.nonce());
   answer.set_issued_unix_ms(rv::unix_ms_now());
-  auto it = online_.find(lookup.id());
-  std::shared_ptr<Conn> host = it == online_.end() ? nullptr : it->second.lock();
-  if (host) {
+  if (auto host = online(lookup.id())) {
     answer.set_key(host->key());
     answer.set_online(true);
     for (auto& a : host->addresses()) answer.add_addresses(a);
@@ -328,9 +325,8 @@ void RendezvousServer::on_request_relay(const std::shared_ptr<Conn>& conn, const
   if (!conn->spend()) return conn->fail("too many requests", 1000);
   if (!is_numeric_id(request.id()))
     return conn->fail("bad request: '" + request.id().substr(0, 16) + "' is not a 9-digit ID");
-  auto it = online_.find(request.id());
-  std::shared_ptr<Conn> host = it == online_.end() ? nullptr : it->second.lock();
-  if (!host || !host->alive()) return conn->send(error_message("peer " + request.id() + " is offline"));
+  auto host = online(request.id());
+  if (!host) return conn->send(error_message("peer " + request.id() + " is offline"));
   const std::string relay = pick_relay(*conn);
   if (relay.empty()) return conn->send(error_message("no relay is configured on this server"));
   rv::RelayOffer offer;

@@ -61,7 +61,6 @@ class RendezvousServer {
   void forget(Conn& conn);
   std::string pick_relay(const Conn& conn);
 
-  boost::asio::io_context& io_;
   const core::rendezvous::ServerKey& key_;
   PeerRegistry& registry_;
   RendezvousSettings settings_;

@@ -131,7 +131,11 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         }
         if (link) break;
       }
-      if (!link) throw std::runtime_error("no path to host " + target->numeric_id + " worked (tried: direct)");
+      if (!link) {
+        std::string tried;
+        for (auto& p : paths) tried += (tried.empty() ? "" : ", ") + p;
+        throw std::runtime_error("no path to host " + target->numeric_id + " worked (tried: " + tried + ")");
+      }
     } else {
       link = cs::TransportLink::connect(transport(rt, "tcp"), opts.address);
       path = "direct to " + opts.address;

@@ -32,7 +32,6 @@ class X11Capture {
 
   // False when the screen did not change within timeout_us.
   bool grab(int64_t timeout_us, tp_frame& frame);  // [capture thread]
-  const std::vector<Monitor>& monitors() const { return monitors_; }
 
  private:
   void find_monitors();
