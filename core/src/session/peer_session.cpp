@@ -253,13 +253,13 @@ struct PeerSession::Impl {
     auto* r = m.mutable_auth_result();
     r->set_accepted(true);
     for (auto& g : cfg.grant) r->add_capabilities(g);
+    if (recording) issue_ticket(*r->mutable_resume());
     send_control(m);
     start_services(cfg.grant);
-    if (recording) issue_ticket();
   }
 
   // Host: what lets the viewer resume this session after a drop, sent inside the encrypted session.
-  void issue_ticket() {
+  void issue_ticket(control::ResumeTicket& t) {
     TicketId id{};
     randombytes_buf(id.data(), id.size());
     randombytes_buf(resume_secret.data(), resume_secret.size());
@@ -269,12 +269,9 @@ struct PeerSession::Impl {
       std::lock_guard lock(box->mu);
       if (box->impl != nullptr) box->impl->post(Adopt{std::move(l), std::move(early)});
     });
-    control::Control m;
-    auto* t = m.mutable_resume_ticket();
-    t->set_id(id.data(), id.size());
-    t->set_secret(resume_secret.data(), resume_secret.size());
-    t->set_window_ms(uint32_t(cfg.resume_window.count()));
-    send_control(m);
+    t.set_id(id.data(), id.size());
+    t.set_secret(resume_secret.data(), resume_secret.size());
+    t.set_window_ms(uint32_t(cfg.resume_window.count()));
   }
 
   void on_handshake(const HandshakeDone& done) {
@@ -376,6 +373,7 @@ struct PeerSession::Impl {
       case control::Control::kAuthResult: {
         if (!viewer || authed) throw SessionError("protocol violation: unexpected authentication result");
         if (!m.auth_result().accepted()) return finish(m.auth_result().reason());
+        if (m.auth_result().has_resume()) take_ticket(m.auth_result().resume());
         return start_services({m.auth_result().capabilities().begin(), m.auth_result().capabilities().end()});
       }
       case control::Control::kClose: return finish(m.close().reason());
@@ -389,18 +387,7 @@ struct PeerSession::Impl {
       }
       case control::Control::kPong: return replay.acknowledge(m.pong().received());
       case control::Control::kAck: return replay.acknowledge(m.ack().received());
-      case control::Control::kResumeTicket: {
-        const auto& t = m.resume_ticket();
-        if (!viewer || !authed || t.id().size() != 16 || t.secret().size() != 32)
-          throw SessionError("protocol violation: unexpected resume ticket");
-        if (!recording) return;  // this viewer does not reconnect
-        TicketId id{};
-        std::memcpy(id.data(), t.id().data(), 16);
-        std::memcpy(resume_secret.data(), t.secret().data(), 32);
-        ticket = id;
-        resume_window = std::chrono::milliseconds(t.window_ms());
-        return;
-      }
+
       default: throw SessionError("unknown control message");
     }
   }
@@ -515,6 +502,18 @@ struct PeerSession::Impl {
   }
 
   // ---- resumption ----
+
+  // Viewer: the ticket that came with acceptance.
+  void take_ticket(const control::ResumeTicket& t) {
+    if (t.id().size() != 16 || t.secret().size() != 32)
+      throw SessionError("protocol violation: malformed resume ticket");
+    if (!recording) return;  // this viewer does not reconnect
+    TicketId id{};
+    std::memcpy(id.data(), t.id().data(), 16);
+    std::memcpy(resume_secret.data(), t.secret().data(), 32);
+    ticket = id;
+    resume_window = std::chrono::milliseconds(t.window_ms());
+  }
 
   bool can_resume() const { return recording && ticket && resume_window.count() > 0 && authed_now(); }
   bool authed_now() const {
