@@ -3,7 +3,7 @@
 #
 # Builds a Telepane plugin: a MODULE library named <target>.so that exports only tp_plugin_entry (hidden
 # visibility plus a version script), links with no undefined symbols, and installs into the plugin directory.
-# KIND is informative (capture, codec, transport, crypto, auth, service, frontend, registry); the descriptor is
+# KIND is informative (capture, codec, transport, crypto, auth, service, frontend, registry, recorder); the descriptor is
 # what the host trusts.
 set(_TELEPANE_PLUGIN_MAP "${CMAKE_CURRENT_LIST_DIR}/telepane-plugin.map" CACHE INTERNAL "the version script of telepane_add_plugin()")
 
@@ -12,7 +12,7 @@ function(telepane_add_plugin target)
   if(NOT TP_SOURCES)
     message(FATAL_ERROR "telepane_add_plugin(${target}): SOURCES is required")
   endif()
-  set(_kinds capture codec encoder decoder transport crypto auth service frontend registry)
+  set(_kinds capture codec encoder decoder transport crypto auth service frontend registry recorder)
   if(NOT TP_KIND IN_LIST _kinds)
     message(FATAL_ERROR "telepane_add_plugin(${target}): KIND must be one of ${_kinds}, not '${TP_KIND}'")
   endif()

@@ -21,7 +21,7 @@ core::session::PeerSessionConfig session_config(core::Runtime& rt, const core::i
     throw std::runtime_error("no crypto suite is loaded (is org.telepane.crypto.noise enabled?)");
   c.secure.local_private = id.private_key();
   if (auto auth = rt.plugins().feature(TP_KIND_AUTH, "password")) c.auth = *auth;
-  c.services = rt.plugins().features(TP_KIND_SERVICE);
+  for (const auto& f : rt.plugins().features(TP_KIND_SERVICE)) c.services.push_back(core::session::plugin_service(f));
   return c;
 }
 

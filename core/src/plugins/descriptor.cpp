@@ -26,7 +26,7 @@ const char* state_name(PluginState s) {
 
 namespace {
 constexpr const char* kKindNames[] = {"invalid", "capture", "encoder", "decoder",  "transport",
-                                      "crypto",  "auth",    "service", "frontend", "registry"};
+                                      "crypto",  "auth",    "service", "frontend", "registry", "recorder"};
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == TP_KIND_COUNT_);
 
 #define TP_END_OF(type, member) (offsetof(type, member) + sizeof(((type*)nullptr)->member))
@@ -44,6 +44,7 @@ std::size_t min_vtable_size(tp_kind k) {
     case TP_KIND_SERVICE: return TP_END_OF(tp_service_vtbl, destroy);
     case TP_KIND_FRONTEND: return TP_END_OF(tp_frontend_vtbl, request_quit);
     case TP_KIND_REGISTRY: return TP_END_OF(tp_registry_vtbl, close);
+    case TP_KIND_RECORDER: return TP_END_OF(tp_recorder_vtbl, destroy);
     default: return 0;
   }
 }
@@ -62,6 +63,10 @@ bool required_members_present(tp_kind k, const void* vt) {
     case TP_KIND_DECODER: {
       auto* v = static_cast<const tp_decoder_vtbl*>(vt);
       return v->create && v->decode && v->destroy && v->output_format != TP_PIXEL_FORMAT_INVALID;
+    }
+    case TP_KIND_RECORDER: {
+      auto* v = static_cast<const tp_recorder_vtbl*>(vt);
+      return v->supports && v->create && v->write && v->finish && v->destroy;
     }
     default: return true;
   }

@@ -26,5 +26,8 @@ DecoderObject create_decoder(const FeatureRef& f, const tp_video_params& params)
 CaptureObject create_capture(const FeatureRef& f, const tp_capture_params& params) {
   return create<tp_capture_vtbl, tp_capture>(f, TP_KIND_CAPTURE, params);
 }
+RecorderObject create_recorder(const FeatureRef& f, const tp_recorder_params& params) {
+  return create<tp_recorder_vtbl, tp_recorder>(f, TP_KIND_RECORDER, params);
+}
 
 }  // namespace telepane::core::plugins

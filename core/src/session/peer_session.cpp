@@ -1,7 +1,6 @@
 #include <telepane/core/session/peer_session.hpp>
 
 #include <telepane/abi/tp_auth.h>
-#include <telepane/abi/tp_service.h>
 
 #include "proto/control.pb.h"
 
@@ -60,19 +59,20 @@ std::optional<Bytes> take_frame(Bytes& buf, std::size_t max_payload) {
   return payload;
 }
 
-Priority priority_of(tp_priority p) {
-  return p >= TP_PRIORITY_INPUT && p <= TP_PRIORITY_BULK ? static_cast<Priority>(p) : Priority::Control;
-}
 }  // namespace
 
 struct PeerSession::Impl {
-  struct Service {
-    Impl* impl = nullptr;
-    uint16_t channel = 0;
-    const tp_service_vtbl* vt = nullptr;
-    std::shared_ptr<plugins::Library> library;
-    tp_service* object = nullptr;
-    tp_session_api api{};
+  // A granted service's channel end. Outlives its service object, which may call it until destroyed.
+  struct Service final : ServiceEndpoint {
+    Service(Impl* i, uint16_t c, std::string cap) : impl(i), channel(c), capability(std::move(cap)) {}
+    ~Service() override { object.reset(); }  // the service goes before the endpoint it holds
+    void send(Bytes message) override { impl->post(Outgoing{channel, std::move(message)}); }
+    void close(const std::string& reason) override { impl->post(CloseRequest{reason.empty() ? "closed" : reason}); }
+    bool is_host() const override { return !impl->cfg.secure.initiator; }
+    Impl* impl;
+    uint16_t channel;
+    std::string capability;
+    std::unique_ptr<SessionService> object;  // null: granted, but this end has no such service
   };
 
   PeerSessionConfig cfg;
@@ -177,8 +177,6 @@ struct PeerSession::Impl {
   // once rather than by keepalive.
   // `announce`: false for a link that only carried a resume request to its session: nobody's session ended.
   void finish(const std::string& reason, bool told_peer = false, bool announce = true) {
-    for (auto& s : services)
-      if (s->object != nullptr) s->vt->destroy(s->object);
     services.clear();
     if (ticket && cfg.resume_directory && !cfg.secure.initiator) cfg.resume_directory->remove(*ticket);
     {
@@ -196,32 +194,19 @@ struct PeerSession::Impl {
   void start_services(const std::vector<std::string>& granted) {
     for (std::size_t i = 0; i < granted.size(); ++i) {
       const auto channel = uint16_t(kFirstServiceChannel + i);
-      const plugins::FeatureRef* feature = nullptr;
-      for (auto& f : cfg.services)
-        if (granted[i] == f.vtable<tp_service_vtbl>()->capability) feature = &f;
-      auto svc = std::make_unique<Service>();
-      svc->impl = this;
-      svc->channel = channel;
-      if (feature == nullptr) {
-        secure->open_channel(channel, {Priority::Bulk});  // granted, but not here: its messages are discarded
-        services.push_back(std::move(svc));
-        continue;
+      const ServiceSpec* spec = nullptr;
+      for (auto& candidate : cfg.services)
+        if (granted[i] == candidate.capability) spec = &candidate;
+      auto svc = std::make_unique<Service>(this, channel, granted[i]);
+      // Granted, but not here: the channel still opens, and its messages are discarded.
+      secure->open_channel(channel, spec != nullptr ? spec->policy : ChannelPolicy{Priority::Bulk});
+      if (spec != nullptr) {
+        try {
+          svc->object = spec->create(*svc);
+        } catch (const std::exception& e) {
+          log.warn("session", "service '" + granted[i] + "' did not start: " + e.what());
+        }
       }
-      svc->vt = feature->vtable<tp_service_vtbl>();
-      svc->library = feature->library;
-      secure->open_channel(channel, {priority_of(svc->vt->priority)});
-      svc->api = {sizeof(tp_session_api), svc.get(), cfg.secure.initiator ? 0u : 1u,
-                  [](void* ctx, tp_bytes m) -> tp_status {
-                    auto* s = static_cast<Service*>(ctx);
-                    s->impl->post(Outgoing{s->channel, Bytes(m.data, m.data + m.size)});
-                    return TP_OK;
-                  },
-                  [](void* ctx, const char* reason) {
-                    static_cast<Service*>(ctx)->impl->post(CloseRequest{reason != nullptr ? reason : "closed"});
-                  }};
-      tp_error err{};
-      if (tp_status st = svc->vt->create(feature->host, &svc->api, &svc->object, &err); st != TP_OK)
-        log.warn("session", "service '" + granted[i] + "' did not start: " + err.message);
       services.push_back(std::move(svc));
     }
     {
@@ -409,9 +394,11 @@ struct PeerSession::Impl {
         throw SessionError("message on a closed channel");
       Service& s = *services[index];
       if (s.object == nullptr) continue;  // granted, but this end has no such service
-      tp_error err{};
-      if (tp_status st = s.vt->on_message(s.object, {msg.data.data(), msg.data.size()}, &err); st != TP_OK)
-        throw SessionError(std::string("the peer broke the '") + s.vt->capability + "' service: " + err.message);
+      try {
+        s.object->on_message(msg.data);
+      } catch (const ServiceError& broken) {
+        throw SessionError("the peer broke the '" + s.capability + "' service: " + broken.what());
+      }
     }
   }
 

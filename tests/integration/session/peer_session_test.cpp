@@ -67,7 +67,7 @@ struct Peer {
     c.secure.suites = {feature(TP_KIND_CRYPTO, "Noise_NK_25519_ChaChaPoly_BLAKE2b")};
     c.secure.local_private = priv;
     c.auth = feature(TP_KIND_AUTH, "password");
-    c.services = {feature(TP_KIND_SERVICE, "chat")};
+    c.services = {session::plugin_service(feature(TP_KIND_SERVICE, "chat"))};
     if (!viewer) c.grant = {"chat"};
     return c;
   }

@@ -1,7 +1,7 @@
 // service plugin "input": the viewer's mouse and keyboard on the host, at the session's highest priority. The
-// viewer's frontend publishes input events on "input.send" (input_wire.hpp); the host injects them with XTest. A
-// host that does not grant "input" (view-only) has no such channel: the session refuses any input sent anyway.
-#include "input_wire.hpp"
+// viewer's frontend publishes input events on "input.send" (telepane/sdk/input_events.hpp); the host injects them with
+// XTest. A host that does not grant "input" (view-only) has no such channel: the session refuses any input sent anyway.
+#include <telepane/sdk/input_events.hpp>
 #include "xtest_injector.hpp"
 
 #include <telepane/abi/tp_service.h>
@@ -43,7 +43,7 @@ tp_status create(const tp_host* h, const tp_session_api* session, tp_service** o
       tp_service* self = svc.get();
       self->outgoing = host.subscribe("input.send", [self](std::string_view, std::string_view bytes) {
         std::string why;
-        if (!telepane::input::decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), why)) {
+        if (!telepane::sdk::input::decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), why)) {
           self->host.warn("input not sent: " + why);
           return;
         }
@@ -58,7 +58,7 @@ tp_status on_message(tp_service* self, tp_bytes message, tp_error* err) {
   return telepane::sdk::guard(err, [&] {
     if (!self->injector) throw Error(TP_ERR_PROTOCOL, "input sent to the viewer");
     std::string why;
-    auto event = telepane::input::decode(message.data, message.size, why);
+    auto event = telepane::sdk::input::decode(message.data, message.size, why);
     if (!event) throw Error(TP_ERR_PROTOCOL, why);
     if (!self->injector->inject(*event, why)) self->host.debug("input: " + why);  // a key this map lacks: skipped
   });

@@ -1,7 +1,7 @@
 // Puts a viewer's input into an X display with XTest, as if it came from this machine's own mouse and keyboard.
 #pragma once
 
-#include "input_wire.hpp"
+#include <telepane/sdk/input_events.hpp>
 
 #include <X11/Xlib.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 namespace telepane::input {
+using namespace telepane::sdk::input;  // the events it injects
 
 class XTestInjector {
  public:

@@ -1,7 +1,7 @@
 // The input service through its vtable: the host side injects into a real X server (a private Xvfb) and an X
 // client there receives exactly the events the viewer sent; the viewer side sends only well-formed events; bad
 // messages end the session with the reason.
-#include "input_wire.hpp"
+#include <telepane/sdk/input_events.hpp>
 #include "xvfb.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,7 +16,7 @@
 
 extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
 
-using namespace telepane::input;
+using namespace telepane::sdk::input;
 using telepane::test::Xvfb;
 
 namespace {

@@ -9,6 +9,7 @@
 #include "tp_host.h"
 #include "tp_media.h"
 #include "tp_plugin.h"
+#include "tp_recorder.h"
 #include "tp_registry.h"
 #include "tp_service.h"
 #include "tp_transport.h"

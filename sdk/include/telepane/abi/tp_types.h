@@ -19,7 +19,7 @@ extern "C" {
 /* The ABI this header describes. A plugin built for major M loads only in a host of major M; a plugin built for
  * minor N loads only in a host whose minor is >= N (it may use members appended in N). */
 #define TP_ABI_MAJOR 1
-#define TP_ABI_MINOR 0
+#define TP_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define TP_EXPORT __attribute__((visibility("default")))
@@ -77,7 +77,8 @@ typedef enum tp_kind {
   TP_KIND_SERVICE = 7,   /* tp_service_vtbl   (tp_service.h)   */
   TP_KIND_FRONTEND = 8,  /* tp_frontend_vtbl  (tp_frontend.h)  */
   TP_KIND_REGISTRY = 9,  /* tp_registry_vtbl  (tp_registry.h)  */
-  TP_KIND_COUNT_ = 10    /* not a kind: one past the last; grows with the ABI minor */
+  TP_KIND_RECORDER = 10, /* tp_recorder_vtbl  (tp_recorder.h)  since ABI 1.1 */
+  TP_KIND_COUNT_ = 11    /* not a kind: one past the last; grows with the ABI minor */
 } tp_kind;
 
 typedef enum tp_log_level {

@@ -5,6 +5,7 @@
 
 #include <telepane/abi/tp_capture.h>
 #include <telepane/abi/tp_codec.h>
+#include <telepane/abi/tp_recorder.h>
 #include <telepane/core/plugins/plugin_manager.hpp>
 
 #include <memory>
@@ -61,10 +62,12 @@ class PluginObject {
 using EncoderObject = PluginObject<tp_encoder_vtbl, tp_encoder>;
 using DecoderObject = PluginObject<tp_decoder_vtbl, tp_decoder>;
 using CaptureObject = PluginObject<tp_capture_vtbl, tp_capture>;
+using RecorderObject = PluginObject<tp_recorder_vtbl, tp_recorder>;
 
 // Create through a feature's vtable; throw PluginError with the plugin's own message on failure.
 EncoderObject create_encoder(const FeatureRef& feature, const tp_video_params& params);
 DecoderObject create_decoder(const FeatureRef& feature, const tp_video_params& params);
 CaptureObject create_capture(const FeatureRef& feature, const tp_capture_params& params);
+RecorderObject create_recorder(const FeatureRef& feature, const tp_recorder_params& params);
 
 }  // namespace telepane::core::plugins

@@ -11,6 +11,7 @@
 #include <telepane/core/session/failure_limiter.hpp>
 #include <telepane/core/session/resumption.hpp>
 #include <telepane/core/session/secure_session.hpp>
+#include <telepane/core/session/session_service.hpp>
 #include <telepane/core/session/transport_link.hpp>
 
 #include <chrono>
@@ -32,7 +33,7 @@ struct PeerSessionConfig {
   // it answers with.
   std::optional<plugins::FeatureRef> auth;
   std::string secret;                         // viewer: what the person typed
-  std::vector<plugins::FeatureRef> services;  // the services this end can run
+  std::vector<ServiceSpec> services;          // the services this end can run
   std::vector<std::string> grant;             // host: capabilities to grant ("chat", ...)
   // Host: whether a viewer whose static key the handshake proved (IK) is a trusted device, which needs no password.
   std::function<bool(const Key32&)> trusted;

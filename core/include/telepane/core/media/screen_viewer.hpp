@@ -1,0 +1,35 @@
+// The viewer's end of the "screen" service: asks for the stream with the codecs it can decode, acknowledges every
+// frame at once (the host's rate control runs on those), decodes on its own thread, and keeps the decoder healthy:
+// a packet it cannot decode asks for a keyframe and nothing is decoded until one comes. Capture times are put on
+// this machine's clock with a running clock probe (the lowest round trip wins), which gives capture-to-decoded
+// latency across machines.
+#pragma once
+
+#include <telepane/core/log/logger.hpp>
+#include <telepane/core/media/screen_stream.hpp>
+#include <telepane/core/plugins/plugin_manager.hpp>
+#include <telepane/core/session/session_service.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace telepane::core::media {
+
+struct ScreenViewerConfig {
+  std::vector<plugins::FeatureRef> decoders;  // most wanted first
+  uint32_t max_fps = 0;                       // 0: the host's choice
+  // Where received packets also go, created when the first stream starts (e.g. a recording); may return null.
+  // [decode thread]
+  std::function<std::unique_ptr<PacketSink>(const StreamInfo&)> make_sink;
+  // Each decoded picture, borrowed for the call. [decode thread]
+  std::function<void(const tp_frame&)> on_frame;
+  // The host cannot stream, and why. [session worker]
+  std::function<void(const std::string&)> on_unavailable;
+  std::shared_ptr<ScreenStats> stats;  // may be null
+};
+
+session::ServiceSpec screen_viewer_service(ScreenViewerConfig config, Logger& log);
+
+}  // namespace telepane::core::media

@@ -1,0 +1,346 @@
+#include <telepane/core/media/screen_host.hpp>
+
+#include <telepane/core/media/frame_converter.hpp>
+#include <telepane/core/plugins/plugin_object.hpp>
+
+#include "screen_messages.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <thread>
+
+namespace telepane::core::media {
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::string> choose_codec(const std::vector<std::string>& viewer, const std::vector<std::string>& host,
+                                        const std::vector<std::string>& preference) {
+  const auto has = [](const std::vector<std::string>& list, const std::string& c) {
+    return std::find(list.begin(), list.end(), c) != list.end();
+  };
+  for (const auto& c : preference.empty() ? viewer : preference)
+    if (has(viewer, c) && has(host, c)) return c;
+  if (!preference.empty())  // the host's preferences name none the viewer has: fall back to the viewer's order
+    for (const auto& c : viewer)
+      if (has(host, c)) return c;
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr auto kGrabTimeout = 100ms;  // how long one grab waits for damage; bounds how late a stop is seen
+constexpr auto kSettleAfter = 250ms;  // an unchanged screen for this long gets its quality refined
+constexpr int kRefineFrames = 2;      // re-encodes of a settled picture
+
+// One converted picture, owned: the capture thread fills it, the encode thread reads it.
+struct Picture {
+  FrameConverter converter;
+  std::unique_ptr<sdk::FrameBuffer> copy;  // when the capture already gives the encoder's format
+  tp_frame frame{};
+  int64_t capture_ns = 0;
+
+  void fill(const tp_frame& grabbed, tp_pixel_format format) {
+    const tp_frame& converted = converter.convert(grabbed, format);
+    if (&converted != &grabbed) {
+      frame = converted;
+    } else {  // the capture's own pixels, valid only until its next grab: copy them
+      if (!copy || copy->width() != grabbed.width || copy->height() != grabbed.height || copy->format() != format)
+        copy = std::make_unique<sdk::FrameBuffer>(format, grabbed.width, grabbed.height);
+      for (uint32_t p = 0; p < copy->plane_count(); ++p)
+        for (uint32_t r = 0; r < copy->rows(p); ++r)
+          std::memcpy(copy->plane(p) + std::size_t(r) * copy->stride(p),
+                      grabbed.planes[p] + std::size_t(r) * grabbed.strides[p], copy->stride(p));
+      frame = copy->view();
+    }
+    frame.damage = nullptr;  // the damage list belongs to the capture
+    frame.damage_count = 0;
+    capture_ns = grabbed.capture_time_ns;
+  }
+};
+
+class ScreenHost final : public session::SessionService {
+ public:
+  ScreenHost(std::shared_ptr<const ScreenHostConfig> cfg, Logger& log, session::ServiceEndpoint& endpoint)
+      : config_(std::move(cfg)),
+        cfg_(*config_),
+        log_(log),
+        endpoint_(endpoint),
+        rate_(cfg_.rate),
+        fps_(std::max<uint32_t>(cfg_.max_fps, 1)) {}
+
+  ~ScreenHost() override {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (capture_thread_.joinable()) capture_thread_.join();
+    if (encode_thread_.joinable()) encode_thread_.join();
+  }
+  ScreenHost(const ScreenHost&) = delete;
+  ScreenHost& operator=(const ScreenHost&) = delete;
+
+  void on_message(session::ByteView bytes) override {
+    auto m = parse_screen(bytes);
+    switch (m.message_case()) {
+      case screen::Message::kHello: return start(m.hello());
+      case screen::Message::kAck: {
+        std::lock_guard lock(mu_);
+        rate_.on_ack(m.ack().number(), Clock::now());
+        cv_.notify_all();
+        return;
+      }
+      case screen::Message::kKeyframeRequest: {
+        log_.debug("screen", "viewer asks for a keyframe: " + m.keyframe_request().reason());
+        std::lock_guard lock(mu_);
+        keyframe_wanted_ = true;
+        cv_.notify_all();
+        return;
+      }
+      case screen::Message::kClockProbe: {
+        screen::Message echo;
+        echo.mutable_clock_echo()->set_viewer_ns(m.clock_probe().viewer_ns());
+        echo.mutable_clock_echo()->set_host_ns(monotonic_ns());
+        return endpoint_.send(to_bytes(echo));
+      }
+      default: throw session::ServiceError("a screen message only a host sends");
+    }
+  }
+
+ private:
+  void start(const screen::Hello& hello) {
+    if (started_) throw session::ServiceError("a second screen hello");
+    started_ = true;
+    if (hello.max_fps() > 0) fps_ = std::min(fps_, hello.max_fps());
+    std::vector<std::string> ours;
+    for (const auto& e : cfg_.encoders) ours.push_back(e.feature->name);
+    const std::vector<std::string> theirs(hello.codecs().begin(), hello.codecs().end());
+    if (!cfg_.capture) return unavailable("this host has no screen capture enabled");
+    const auto codec = choose_codec(theirs, ours, cfg_.codec_preference);
+    if (!codec)
+      return unavailable("no video codec both sides have (host: " + join(ours) + "; viewer: " + join(theirs) + ")");
+    for (const auto& e : cfg_.encoders)
+      if (e.feature->name == *codec) encoder_feature_ = e;
+    format_ = encoder_feature_.vtable<tp_encoder_vtbl>()->input_format;
+    if (cfg_.make_sink) sink_ = cfg_.make_sink();
+    log_.info("screen", "streaming with " + *codec + " at up to " + std::to_string(fps_) + " fps");
+    capture_thread_ = std::thread([this] { capture_loop(); });
+    encode_thread_ = std::thread([this] { encode_loop(); });
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "none" : out;
+  }
+
+  // [any thread] Tells the viewer why there is no picture; the session and its other services go on.
+  void unavailable(const std::string& reason) {
+    log_.warn("screen", reason);
+    screen::Message m;
+    m.mutable_unavailable()->set_reason(reason);
+    endpoint_.send(to_bytes(m));
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+
+  Clock::duration interval() const { return std::chrono::microseconds(1'000'000 / fps_); }
+
+  // [capture thread]
+  void capture_loop() {
+    std::optional<plugins::CaptureObject> capture;
+    try {
+      tp_capture_params params{sizeof(tp_capture_params), cfg_.display, 0, 0, fps_};
+      capture.emplace(plugins::create_capture(*cfg_.capture, params));
+    } catch (const std::exception& e) {
+      return unavailable(std::string("screen capture failed: ") + e.what());
+    }
+    auto next_due = Clock::now();
+    while (true) {
+      {
+        std::unique_lock lock(mu_);
+        // Grab only when the picture could be encoded soon: not while an untaken one waits or the link is full.
+        cv_.wait(lock, [&] { return stop_ || (!pending_ && rate_.may_send(fps_)); });
+        if (stop_) return;
+        if (Clock::now() < next_due) {
+          cv_.wait_until(lock, next_due, [&] { return stop_; });
+          if (stop_) return;
+        }
+      }
+      const auto started = Clock::now();
+      tp_frame grabbed{};
+      grabbed.struct_size = sizeof grabbed;
+      tp_error err{};
+      const tp_status s =
+          capture->vtable()->grab(capture->get(), std::chrono::microseconds(kGrabTimeout).count(), &grabbed, &err);
+      if (s == TP_ERR_AGAIN) continue;  // nothing changed: no frame
+      if (s != TP_OK) return unavailable(std::string("screen capture stopped: ") + err.message);
+      auto picture = take_free();
+      try {
+        picture->fill(grabbed, format_);
+      } catch (const std::exception& e) {
+        return unavailable(std::string("a captured picture could not be converted: ") + e.what());
+      }
+      {
+        std::lock_guard lock(mu_);
+        if (pending_) {  // the encoder did not take the previous one: it is stale now
+          ++skipped_;
+          free_.push_back(std::move(pending_));
+        }
+        pending_ = std::move(picture);
+      }
+      cv_.notify_all();
+      next_due = started + interval();
+    }
+  }
+
+  std::unique_ptr<Picture> take_free() {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) return std::make_unique<Picture>();
+    auto p = std::move(free_.back());
+    free_.pop_back();
+    return p;
+  }
+
+  // [encode thread]
+  void encode_loop() {
+    std::unique_ptr<Picture> current;
+    int refine_left = 0;
+    while (true) {
+      bool keyframe = false;
+      uint32_t kbps = 0;
+      {
+        std::unique_lock lock(mu_);
+        const bool woke = cv_.wait_for(lock, kSettleAfter, [&] {
+          return stop_ || (rate_.may_send(fps_) && (pending_ || (keyframe_wanted_ && current)));
+        });
+        if (stop_) return;
+        if (pending_ && rate_.may_send(fps_)) {
+          if (current) free_.push_back(std::move(current));
+          current = std::move(pending_);
+          refine_left = kRefineFrames;
+        } else if (woke && keyframe_wanted_ && current) {
+          current->capture_ns = monotonic_ns();  // the screen is unchanged: this is what it shows now
+        } else if (!woke && refine_left > 0 && current && rate_.may_send(fps_)) {
+          --refine_left;
+          current->capture_ns = monotonic_ns();
+        } else {
+          continue;
+        }
+        keyframe = std::exchange(keyframe_wanted_, false);
+        kbps = rate_.bitrate_kbps();
+      }
+      cv_.notify_all();  // the slot is free: the capture thread may grab the next picture
+      try {
+        encode(*current, keyframe, kbps);
+      } catch (const std::exception& e) {
+        return unavailable(std::string("video encoding failed: ") + e.what());
+      }
+    }
+  }
+
+  void encode(const Picture& picture, bool keyframe, uint32_t kbps) {
+    const tp_frame& f = picture.frame;
+    if (!encoder_ || f.width != width_ || f.height != height_) {
+      encoder_.reset();
+      width_ = f.width;
+      height_ = f.height;
+      encoder_kbps_ = kbps;
+      tp_video_params params{sizeof(tp_video_params), width_, height_, fps_, kbps, format_};
+      encoder_.emplace(plugins::create_encoder(encoder_feature_, params));
+      screen::Message m;
+      auto* start = m.mutable_stream_start();
+      start->set_codec(encoder_feature_.feature->name);
+      start->set_width(width_);
+      start->set_height(height_);
+      start->set_stream(++stream_);
+      endpoint_.send(to_bytes(m));
+      if (sink_) sink_->stream({encoder_feature_.feature->name, width_, height_});
+      keyframe = true;
+      if (stream_ == 1) stream_start_ns_ = picture.capture_ns;
+    }
+    const auto* vt = encoder_->vtable();
+    if (keyframe && stream_ > 0) vt->request_keyframe(encoder_->get());
+    if (kbps != encoder_kbps_ && vt->set_bitrate != nullptr) {
+      vt->set_bitrate(encoder_->get(), kbps);
+      encoder_kbps_ = kbps;
+    }
+    tp_frame input = f;
+    input.capture_time_ns = picture.capture_ns;
+    input.pts_us = (picture.capture_ns - stream_start_ns_) / 1000;
+    tp_error err{};
+    tp_packet_sink sink{this, [](void* user, const tp_packet* p) -> tp_status {
+                          static_cast<ScreenHost*>(user)->send_packet(*p);
+                          return TP_OK;
+                        }};
+    if (tp_status s = vt->encode(encoder_->get(), &input, &sink, &err); s != TP_OK)
+      throw std::runtime_error(err.message[0] ? err.message : "encode failed");
+  }
+
+  // [encode thread, inside encode()]
+  void send_packet(const tp_packet& p) {
+    screen::Message m;
+    auto* fr = m.mutable_frame();
+    const uint64_t number = ++frames_;
+    fr->set_number(number);
+    fr->set_stream(stream_);
+    fr->set_pts_us(p.pts_us);
+    fr->set_capture_time_ns(p.capture_time_ns);
+    fr->set_keyframe(p.keyframe != 0);
+    fr->set_width(p.width != 0 ? p.width : width_);
+    fr->set_height(p.height != 0 ? p.height : height_);
+    fr->set_data(p.data, p.size);
+    endpoint_.send(to_bytes(m));
+    if (sink_) sink_->packet(p);
+    std::lock_guard lock(mu_);
+    rate_.on_sent(number, p.size, Clock::now());
+  }
+
+  std::shared_ptr<const ScreenHostConfig> config_;
+  const ScreenHostConfig& cfg_;
+  Logger& log_;
+  session::ServiceEndpoint& endpoint_;
+
+  // Session worker only.
+  bool started_ = false;
+
+  // Set before the threads start, then read-only.
+  plugins::FeatureRef encoder_feature_;
+  tp_pixel_format format_ = TP_PIXEL_FORMAT_INVALID;
+  std::unique_ptr<PacketSink> sink_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool keyframe_wanted_ = false;
+  std::unique_ptr<Picture> pending_;
+  std::vector<std::unique_ptr<Picture>> free_;
+  RateController rate_;
+  uint32_t fps_;
+  uint64_t skipped_ = 0;
+
+  // Encode thread only.
+  std::optional<plugins::EncoderObject> encoder_;
+  uint32_t width_ = 0, height_ = 0, encoder_kbps_ = 0, stream_ = 0;
+  uint64_t frames_ = 0;
+  int64_t stream_start_ns_ = 0;
+
+  std::thread capture_thread_, encode_thread_;
+};
+
+}  // namespace
+
+session::ServiceSpec screen_host_service(ScreenHostConfig config, Logger& log) {
+  session::ChannelPolicy policy{session::Priority::Video};
+  policy.max_message = 16u << 20;  // a keyframe of a large screen; what the viewer sends is far smaller
+  auto shared = std::make_shared<const ScreenHostConfig>(std::move(config));
+  return {kScreenCapability, policy,
+          [shared, &log](session::ServiceEndpoint& endpoint) -> std::unique_ptr<session::SessionService> {
+            if (!endpoint.is_host()) throw session::ServiceError("the screen host service runs on the host");
+            return std::make_unique<ScreenHost>(shared, log, endpoint);
+          }};
+}
+
+}  // namespace telepane::core::media

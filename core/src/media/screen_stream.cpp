@@ -1,0 +1,71 @@
+#include <telepane/core/media/screen_stream.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace telepane::core::media {
+
+void ScreenStats::on_stream(const StreamInfo& info) {
+  std::lock_guard lock(mu_);
+  s_.stream = info;
+  ++s_.streams;
+}
+
+void ScreenStats::on_bytes(std::size_t n) {
+  std::lock_guard lock(mu_);
+  s_.bytes += n;
+}
+
+void ScreenStats::on_decoded(int64_t now_ns, std::optional<int64_t> latency_ns) {
+  std::lock_guard lock(mu_);
+  if (s_.frames++ == 0) first_ns_ = now_ns;
+  last_ns_ = now_ns;
+  if (latency_ns) latencies_ns_.push_back(*latency_ns);
+}
+
+void ScreenStats::on_keyframe_request() {
+  std::lock_guard lock(mu_);
+  ++s_.keyframe_requests;
+}
+
+void ScreenStats::on_decode_error() {
+  std::lock_guard lock(mu_);
+  ++s_.decode_errors;
+}
+
+ScreenSummary ScreenStats::summary() const {
+  std::lock_guard lock(mu_);
+  ScreenSummary out = s_;
+  out.seconds = double(last_ns_ - first_ns_) / 1e9;
+  if (out.frames > 1 && out.seconds > 0) {
+    out.fps = double(out.frames - 1) / out.seconds;
+    out.kbps = double(out.bytes) * 8 / 1000 / out.seconds;
+  }
+  if (!latencies_ns_.empty()) {
+    auto sorted = latencies_ns_;
+    std::sort(sorted.begin(), sorted.end());
+    const auto at = [&](double q) {
+      const auto i = std::min(sorted.size() - 1, std::size_t(q * double(sorted.size())));
+      return double(sorted[i]) / 1e6;
+    };
+    out.latency_p50 = at(0.50);
+    out.latency_p95 = at(0.95);
+    out.latency_p99 = at(0.99);
+    out.latency_samples = sorted.size();
+  }
+  return out;
+}
+
+std::string describe(const ScreenSummary& s) {
+  if (s.frames == 0) return "screen: no frames received";
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "screen: %ux%u %s, %llu frames in %.1f s (%.1f fps), %.2f Mbit/s, capture-to-decoded latency ms "
+                "p50 %.1f p95 %.1f p99 %.1f, %llu keyframe requests, %llu decode errors",
+                s.stream.width, s.stream.height, s.stream.codec.c_str(), static_cast<unsigned long long>(s.frames),
+                s.seconds, s.fps, s.kbps / 1000, s.latency_p50, s.latency_p95, s.latency_p99,
+                static_cast<unsigned long long>(s.keyframe_requests), static_cast<unsigned long long>(s.decode_errors));
+  return line;
+}
+
+}  // namespace telepane::core::media
