@@ -26,6 +26,13 @@ po::options_description options(CliOptions& o) {
   add("server-key,k", po::value(&o.server_key),
       "host, connect: the rendezvous server's public key (default rendezvous.key; telepane-server prints it)");
   add("relay", po::bool_switch(&o.relay), "connect: go through the server's relay only (connect.paths: [relay])");
+  add("headless", po::bool_switch(&o.headless),
+      "connect: no window; the terminal carries chat and commands (/help), --record and --stats the picture");
+  add("record", po::value(&o.record),
+      "connect: write the received screen to FILE as it arrives (.webm: VP8/VP9, .mkv: also H.264, .mp4)");
+  add("duration", po::value(&o.duration), "connect: leave after S seconds");
+  add("stats", po::bool_switch(&o.stats),
+      "connect: print the screen stream's frame rate, bitrate and capture-to-decoded latency when leaving");
   add("password", po::value(&o.password),
       "connect: the host's password (or TELEPANE_PASSWORD; prompted on a terminal)");
   add("kind", po::value(&o.kind), "plugin new: the plugin's kind (codec or capture)");
@@ -63,11 +70,14 @@ std::string help_text() {
       "  host [--listen ADDR] [--server S -k KEY]\n"
       "                            share this machine (headless): prints its ID and one-time password, registers\n"
       "                            at the rendezvous server if one is set; chat on the terminal; SIGINT stops it\n"
-      "  connect ID [--password P] [--relay] [--address HOST:PORT]\n"
+      "  connect ID [--password P] [--relay] [--address HOST:PORT] [--headless] [--record FILE]\n"
+      "          [--duration S] [--stats]\n"
       "                            connect to a host (headless): finds it through the rendezvous server (direct\n"
       "                            paths first, then the relay), or at --address; checks its key against the\n"
-      "                            full ID, the server's signed answer and the known-hosts pin; then chat on the\n"
-      "                            terminal; end of input leaves. No password: for a device the host trusts\n"
+      "                            full ID, the server's signed answer and the known-hosts pin; receives the\n"
+      "                            host's screen (recorded with --record); chat on the terminal, and lines\n"
+      "                            starting with '/' drive the host's mouse, keyboard and clipboard (/help);\n"
+      "                            end of input leaves. No password: for a device the host trusts\n"
       "  id                        this machine's ID and full ID (creates its key on first run)\n"
       "  known-hosts list          the host keys this viewer pinned, as full IDs\n"
       "  known-hosts accept ID@FINGERPRINT\n"

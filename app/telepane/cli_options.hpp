@@ -27,6 +27,10 @@ struct CliOptions {
   std::string server;                     // host/connect --server (rendezvous.server)
   std::string server_key;                 // host/connect --server-key, -k (rendezvous.key)
   bool relay = false;                     // connect --relay
+  bool headless = false;                  // connect --headless
+  std::string record;                     // connect --record FILE
+  double duration = 0;                    // connect --duration S (0: until the session ends)
+  bool stats = false;                     // connect --stats
   // Options of `plugin new`.
   std::string kind;
   std::string dir;

@@ -11,8 +11,26 @@ constexpr const char* kPeerSections = R"JSON(
       "properties": {
         "listen": {"type": "string", "default": "0.0.0.0:21118",
                    "description": "Address for direct connections (LAN, port-forwarded, direct IP); port 0 picks one"},
-        "grant": {"type": "array", "items": {"type": "string"}, "default": ["chat"],
-                  "description": "What an authenticated viewer may use: service capabilities such as chat"},
+        "grant": {"type": "array", "items": {"type": "string"}, "default": ["screen", "input", "clipboard", "chat"],
+                  "description": "What an authenticated viewer may use: screen (see it), input (control it), clipboard, chat; leave out input and clipboard for view-only"},
+        "screen": {
+          "type": "object",
+          "description": "The screen this host shares",
+          "properties": {
+            "capture": {"type": "string", "default": "",
+                        "description": "Capture feature (x11, testpattern); empty: the best loaded one"},
+            "display": {"type": "integer", "minimum": 0, "maximum": 15, "default": 0,
+                        "description": "Which of the capture's displays (monitors): 0 is the primary"},
+            "max_fps": {"type": "integer", "minimum": 1, "maximum": 120, "default": 30,
+                        "description": "Frame rate cap; a viewer may ask for less, an unchanged screen sends none"},
+            "codecs": {"type": "array", "items": {"type": "string"}, "default": [],
+                       "description": "Codecs in the order this host prefers them (h264, vp9, vp8, raw); empty: the viewer's preference"},
+            "quality": {"type": "string", "enum": ["low", "balanced", "high"], "default": "balanced",
+                        "description": "Bitrate range the rate control works in: low 0.2-4 Mbit/s, balanced 0.3-15, high 0.5-40"},
+            "record_dir": {"type": "string", "default": "",
+                           "description": "Host-side recording: every session's stream is written here (.webm for VP8/VP9, .mkv for H.264); empty: off"}
+          }
+        },
         "trusted": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{9}@[a-z2-7]{32}$"}, "default": [],
                     "description": "Full IDs of viewers' devices that need no password (their key is proven by the IK handshake)"},
         "confirm": {"type": "string", "enum": ["never", "ask", "deny"], "default": "never",
@@ -51,7 +69,11 @@ constexpr const char* kPeerSections = R"JSON(
         "direct_timeout_ms": {"type": "integer", "minimum": 100, "maximum": 60000, "default": 3000,
                               "description": "How long the direct attempts may take before the next path"},
         "resume": {"type": "boolean", "default": true,
-                   "description": "After a drop, reconnect by the same path and resume the session within the host's window"}
+                   "description": "After a drop, reconnect by the same path and resume the session within the host's window"},
+        "codecs": {"type": "array", "items": {"type": "string"}, "default": [],
+                   "description": "Codecs this viewer prefers, in order (h264, vp9, vp8, raw); the rest follow by rank"},
+        "max_fps": {"type": "integer", "minimum": 0, "maximum": 120, "default": 0,
+                    "description": "Frame rate to ask the host for; 0: the host's cap"}
       }
     })JSON";
 }  // namespace

@@ -1,10 +1,13 @@
-// telepane connect ID [--password P] [--relay] [--address HOST:PORT]: a headless viewer. Finds the host through the
-// rendezvous server (or at --address), checks its key against the full ID, the server's signed answer and the
-// known-hosts pin, authenticates, carries chat to and from the terminal, and exits when the session ends (0 after
-// a session, 1 when none could be had, with the reason).
+// telepane connect ID [--password P] [--relay] [--address HOST:PORT] [--record FILE] [--duration S] [--stats]:
+// a headless viewer. Finds the host through the rendezvous server (or at --address), checks its key against the
+// full ID, the server's signed answer and the known-hosts pin, authenticates, receives the screen (recording it
+// with --record), carries chat and '/' commands (mouse, keyboard, clipboard) from the terminal, and exits when
+// the session ends (0 after a session, 1 when none could be had, with the reason).
 #include "commands.hpp"
+#include "session/screen_setup.hpp"
 #include "session/session_setup.hpp"
 #include "session/terminal.hpp"
+#include "session/viewer_commands.hpp"
 
 #include <telepane/core/identity/known_hosts.hpp>
 #include <telepane/core/rendezvous/rendezvous_client.hpp>
@@ -59,6 +62,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
                      ": set a rendezvous server (--server and -k, or rendezvous.server and rendezvous.key) or give "
                      "the host's address with --address HOST:PORT");
   if (opts.relay && !server) throw UsageError("--relay needs a rendezvous server, not --address");
+  if (opts.duration < 0) throw UsageError("--duration must be a number of seconds, not negative");
   if (password.empty() && isatty(STDIN_FILENO)) {
     std::cerr << "Password for " << target->numeric_id << ": " << std::flush;
     std::getline(std::cin, password);
@@ -79,6 +83,13 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     auto cfg = session_config(rt, me, /*viewer=*/true);
     if (!cfg.auth) throw std::runtime_error("no password method is loaded (is org.telepane.auth.password enabled?)");
     cfg.secret = password;
+    auto stats = std::make_shared<core::media::ScreenStats>();
+    try {
+      cfg.services.push_back(viewer_screen(rt, {opts.record, stats}));
+    } catch (const std::exception& e) {
+      if (!opts.record.empty() || opts.stats) throw;
+      logger.warn("connect", std::string("no screen: ") + e.what());
+    }
 
     // The key the rendezvous server vouches for, when we asked it; the handshake must present exactly that key.
     std::optional<cs::Key32> vouched;
@@ -160,17 +171,36 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         throw cs::SessionError(
             ci::key_mismatch_message(target->numeric_id, *known.pinned(target->numeric_id), presented));
     };
+    auto clipboard = rt.bus().subscribe("clipboard.received", rt.executor(), [](const core::Event& e) {
+      Terminal::say("host clipboard: " + e.payload);
+    });
     cs::PeerSession session(std::move(cfg), std::move(link), rt.bus(), logger);
     bool had_session = false;
     std::optional<std::string> reason;
+    std::optional<std::chrono::steady_clock::time_point> leave_at;
     while (!(reason = session.wait_closed(std::chrono::milliseconds(0)))) {
       if (!had_session && session.authenticated()) {
         had_session = true;
         if (!known.pinned(target->numeric_id)) known.pin(target->numeric_id, presented);  // first use: pin the key
-        // Read the terminal only now: lines typed before the chat service exists would be lost.
-        terminal.read_stdin([&] { session.close("the viewer left"); });
+        if (opts.duration > 0)
+          leave_at = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(opts.duration));
+        // Read the terminal only now: lines typed before the services exist would be lost. With --duration the
+        // session lasts that long, input or not.
+        terminal.read_stdin(
+            [&] {
+              if (!leave_at) session.close("the viewer left");
+            },
+            [&](const std::string& line) {
+              std::string reply;
+              if (!viewer_command(line, rt.bus(), reply)) return false;
+              Terminal::say(reply);
+              return true;
+            });
       }
       if (stop.wait(100)) session.close("the viewer left");
+      if (leave_at && std::chrono::steady_clock::now() >= *leave_at) session.close("the viewer left");
     }
     terminal.stop_reading();  // its end-of-input handler uses the session, which goes away next
     had_session = had_session || session.authenticated();
@@ -180,6 +210,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
       return kExitFailed;
     }
     Terminal::say("closed: " + *reason);
+    if (opts.stats) Terminal::say(core::media::describe(stats->summary()));
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "telepane: " << e.what() << "\n";

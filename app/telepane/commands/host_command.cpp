@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "session/confirm_prompt.hpp"
 #include "session/direct_addresses.hpp"
+#include "session/screen_setup.hpp"
 #include "session/session_setup.hpp"
 #include "session/terminal.hpp"
 
@@ -97,6 +98,8 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     }
     const auto& core = rt.core_config();
     for (auto& g : core.at_path("host.grant")->items()) cfg.grant.push_back(g.text());
+    if (std::find(cfg.grant.begin(), cfg.grant.end(), core::media::kScreenCapability) != cfg.grant.end())
+      cfg.services.push_back(host_screen(rt));
     std::set<std::string> trusted;
     for (auto& t : core.at_path("host.trusted")->items()) trusted.insert(t.text().substr(10));
     cfg.trusted = [trusted](const cs::Key32& key) { return trusted.count(core::identity::fingerprint_of(key)) > 0; };

@@ -123,7 +123,6 @@ class ScreenHost final : public session::SessionService {
     for (const auto& e : cfg_.encoders)
       if (e.feature->name == *codec) encoder_feature_ = e;
     format_ = encoder_feature_.vtable<tp_encoder_vtbl>()->input_format;
-    if (cfg_.make_sink) sink_ = cfg_.make_sink();
     log_.info("screen", "streaming with " + *codec + " at up to " + std::to_string(fps_) + " fps");
     capture_thread_ = std::thread([this] { capture_loop(); });
     encode_thread_ = std::thread([this] { encode_loop(); });
@@ -257,7 +256,15 @@ class ScreenHost final : public session::SessionService {
       start->set_height(height_);
       start->set_stream(++stream_);
       endpoint_.send(to_bytes(m));
-      if (sink_) sink_->stream({encoder_feature_.feature->name, width_, height_});
+      const StreamInfo info{encoder_feature_.feature->name, width_, height_};
+      if (!sink_ && cfg_.make_sink && stream_ == 1) {
+        try {
+          sink_ = cfg_.make_sink(info);
+        } catch (const std::exception& e) {
+          log_.error("screen", std::string("recording: ") + e.what());
+        }
+      }
+      if (sink_) sink_->stream(info);
       keyframe = true;
       if (stream_ == 1) stream_start_ns_ = picture.capture_ns;
     }
@@ -309,7 +316,6 @@ class ScreenHost final : public session::SessionService {
   // Set before the threads start, then read-only.
   plugins::FeatureRef encoder_feature_;
   tp_pixel_format format_ = TP_PIXEL_FORMAT_INVALID;
-  std::unique_ptr<PacketSink> sink_;
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -322,6 +328,7 @@ class ScreenHost final : public session::SessionService {
   uint64_t skipped_ = 0;
 
   // Encode thread only.
+  std::unique_ptr<PacketSink> sink_;
   std::optional<plugins::EncoderObject> encoder_;
   uint32_t width_ = 0, height_ = 0, encoder_kbps_ = 0, stream_ = 0;
   uint64_t frames_ = 0;

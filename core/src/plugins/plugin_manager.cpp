@@ -99,7 +99,8 @@ void PluginManager::load(const Selection& selection,
                          const std::function<config::Value(const std::string& id)>& config_for) {
   for (auto& r : records_) {
     if (r->state != PluginState::Discovered) continue;
-    bool on = selection.enable ? contains(*selection.enable, r->id) : (r->flags & TP_PLUGIN_DEFAULT_DISABLED) == 0;
+    bool on = selection.enable ? contains(*selection.enable, r->id)
+                               : (r->flags & TP_PLUGIN_DEFAULT_DISABLED) == 0 || contains(selection.add, r->id);
     if (contains(selection.disable, r->id)) on = false;
     if (!on) r->state = PluginState::Disabled;
   }
@@ -182,7 +183,9 @@ void PluginManager::probe(PluginRecord& rec) {
     f.error = std::string("probe failed: ") + (err.message[0] ? err.message : "status " + std::to_string(s));
     const std::string line = std::string(kind_name(f.kind)) + " '" + f.name + "' " + f.error;
     rec.error = rec.error.empty() ? line : rec.error + "; " + line;
-    services_.logger.warn(kLog, rec.path + ": " + rec.id + ": " + line);
+    // Not a warning here: a viewer has no use for a capture, a machine without a display none for X11. Whoever
+    // needs the feature says why it is missing (the error stays on the record, and `plugins list` shows it).
+    services_.logger.debug(kLog, rec.path + ": " + rec.id + ": " + line);
   }
 }
 

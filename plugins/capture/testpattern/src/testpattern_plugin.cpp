@@ -82,6 +82,7 @@ telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.capture.testpattern", {0, 1, 0})
       .description("Deterministic moving test pattern with damage rectangles, for headless hosts and tests")
       .schema(kSchema)
+      .flags(TP_PLUGIN_DEFAULT_DISABLED)  // a synthetic picture: for tests and demos, never shared by surprise
       .capture<TestPatternCapture>("testpattern", 0);
 }
 }  // namespace

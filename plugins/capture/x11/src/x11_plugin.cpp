@@ -35,7 +35,6 @@ telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.capture.x11", {0, 1, 0})
       .description("X11 screen capture: XShm grabs, XDamage (an unchanged screen sends nothing), XRandR monitors")
       .schema(kSchema)
-      .flags(TP_PLUGIN_DEFAULT_DISABLED)
       .capture<Capture>("x11", 20);
 }
 }  // namespace

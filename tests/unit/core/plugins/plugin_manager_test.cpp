@@ -124,7 +124,8 @@ TEST_CASE("every loader rule refuses its fixture with one line while the good pl
     CHECK(r.error == "encoder 'hw' probe failed: no such hardware encoder");
     CHECK_FALSE(h.manager.feature(TP_KIND_ENCODER, "hw"));
     CHECK(h.manager.feature(TP_KIND_CAPTURE, "works"));
-    REQUIRE(h.warnings_about("fixture-probe-fails.so").size() == 1);
+    // Not a warning: the feature may be of no use here (a capture on a viewer); whoever needs it says why.
+    CHECK(h.warnings_about("fixture-probe-fails.so").empty());
   }
   SECTION("dependencies load before their dependents") {
     // uses-good sorts before good by file name only if the loader ignored dependencies; check via features:

@@ -31,8 +31,9 @@ struct ScreenHostConfig {
   std::vector<std::string> codec_preference;
   uint32_t max_fps = 30;  // the viewer may ask for less
   RateSettings rate;
-  // A sink per session for what is sent (host-side recording); may return null. [session worker]
-  std::function<std::unique_ptr<PacketSink>()> make_sink;
+  // Where each session's sent packets also go (host-side recording), created when its first stream starts; may
+  // return null or throw (then the session streams unrecorded). [encode thread]
+  std::function<std::unique_ptr<PacketSink>(const StreamInfo&)> make_sink;
 };
 
 // Picks the codec both ends have: the first of `preference` (or of `viewer`, when `preference` is empty) that is in

@@ -18,11 +18,12 @@
 
 namespace telepane::core::plugins {
 
-// Which plugins are on: with `enable`, exactly those; otherwise every plugin not flagged default-disabled.
-// `disable` wins over both.
+// Which plugins are on: with `enable`, exactly those; otherwise every plugin not flagged default-disabled, and
+// those in `add`. `disable` wins over all.
 struct Selection {
   std::optional<std::vector<std::string>> enable;
   std::vector<std::string> disable;
+  std::vector<std::string> add;
 };
 
 // A usable feature. Holding it keeps the plugin's library mapped.

@@ -1,0 +1,111 @@
+#include "session/screen_setup.hpp"
+
+#include <telepane/core/media/recording.hpp>
+#include <telepane/core/media/screen_host.hpp>
+#include <telepane/core/media/screen_viewer.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+
+namespace telepane::app {
+namespace media = core::media;
+using core::plugins::FeatureRef;
+
+namespace {
+std::vector<std::string> texts(const core::config::Value& list) {
+  std::vector<std::string> out;
+  for (const auto& v : list.items()) out.push_back(v.text());
+  return out;
+}
+
+// `features` (best rank first) with the preferred names moved to the front, in the order preferred.
+std::vector<FeatureRef> by_preference(std::vector<FeatureRef> features, const std::vector<std::string>& preferred) {
+  const auto rank = [&](const FeatureRef& f) {
+    const auto it = std::find(preferred.begin(), preferred.end(), f.feature->name);
+    return it == preferred.end() ? preferred.size() : std::size_t(it - preferred.begin());
+  };
+  std::stable_sort(features.begin(), features.end(),
+                   [&](const FeatureRef& a, const FeatureRef& b) { return rank(a) < rank(b); });
+  return features;
+}
+
+// The first loaded recorder that can hold `codec` in a file named like `path`.
+std::optional<FeatureRef> recorder_for(core::Runtime& rt, const std::string& path, const std::string& codec) {
+  for (const auto& r : rt.plugins().features(TP_KIND_RECORDER))
+    if (media::Recording::supports(r, path, codec)) return r;
+  return std::nullopt;
+}
+}  // namespace
+
+core::session::ServiceSpec host_screen(core::Runtime& rt) {
+  const auto& cfg = rt.core_config();
+  media::ScreenHostConfig c;
+  const std::string capture = cfg.at_path("host.screen.capture")->text();
+  if (capture.empty()) {
+    const auto all = rt.plugins().features(TP_KIND_CAPTURE);
+    if (!all.empty()) c.capture = all.front();
+  } else {
+    c.capture = rt.plugins().feature(TP_KIND_CAPTURE, capture);
+  }
+  if (!c.capture)
+    rt.logger().warn("screen", capture.empty() ? "no capture plugin is loaded: viewers will see no screen"
+                                               : "the capture '" + capture + "' is not loaded: viewers will see no screen");
+  c.display = uint32_t(*cfg.at_path("host.screen.display")->as_int());
+  c.encoders = rt.plugins().features(TP_KIND_ENCODER);
+  c.codec_preference = texts(*cfg.at_path("host.screen.codecs"));
+  c.max_fps = uint32_t(*cfg.at_path("host.screen.max_fps")->as_int());
+  const std::string quality = cfg.at_path("host.screen.quality")->text();
+  if (quality == "low") c.rate = {1500, 200, 4000};
+  if (quality == "balanced") c.rate = {4000, 300, 15000};
+  if (quality == "high") c.rate = {8000, 500, 40000};
+  const std::string dir = cfg.at_path("host.screen.record_dir")->text();
+  if (!dir.empty()) {
+    auto counter = std::make_shared<std::atomic<unsigned>>(0);
+    c.make_sink = [&rt, dir, counter](const media::StreamInfo& info) -> std::unique_ptr<media::PacketSink> {
+      char stamp[32];
+      const std::time_t now = std::time(nullptr);
+      std::tm tm{};
+      localtime_r(&now, &tm);
+      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+      const std::string ext = info.codec == "vp8" || info.codec == "vp9" ? ".webm" : ".mkv";
+      const auto path = (std::filesystem::path(dir) / ("telepane-" + std::string(stamp) + "-" +
+                                                       std::to_string(++*counter) + ext))
+                            .string();
+      auto recorder = recorder_for(rt, path, info.codec);
+      if (!recorder) throw std::runtime_error("no loaded recorder can write " + info.codec + " into " + path);
+      std::filesystem::create_directories(dir);
+      return std::make_unique<media::Recording>(*recorder, path, rt.logger());
+    };
+  }
+  return media::screen_host_service(std::move(c), rt.logger());
+}
+
+core::session::ServiceSpec viewer_screen(core::Runtime& rt, const ViewerScreenOptions& options) {
+  const auto& cfg = rt.core_config();
+  media::ScreenViewerConfig c;
+  c.decoders = by_preference(rt.plugins().features(TP_KIND_DECODER), texts(*cfg.at_path("connect.codecs")));
+  c.max_fps = uint32_t(*cfg.at_path("connect.max_fps")->as_int());
+  c.stats = options.stats;
+  if (!options.record_path.empty()) {
+    if (rt.plugins().features(TP_KIND_RECORDER).empty())
+      throw std::runtime_error("--record needs a recorder plugin (is org.telepane.recorder.matroska enabled?)");
+    std::vector<FeatureRef> fit;
+    for (const auto& d : c.decoders)
+      if (recorder_for(rt, options.record_path, d.feature->name)) fit.push_back(d);
+    if (fit.empty())
+      throw std::runtime_error(options.record_path + ": no codec this viewer decodes fits that file; use .webm "
+                               "(VP8, VP9), .mkv (VP8, VP9, H.264) or .mp4 (VP9, H.264)");
+    c.decoders = std::move(fit);
+    c.make_sink = [&rt, path = options.record_path](const media::StreamInfo& info)
+        -> std::unique_ptr<media::PacketSink> {
+      return std::make_unique<media::Recording>(*recorder_for(rt, path, info.codec), path, rt.logger());
+    };
+  }
+  if (c.decoders.empty()) throw std::runtime_error("no video decoder is loaded (is org.telepane.codec.vpx enabled?)");
+  return media::screen_viewer_service(std::move(c), rt.logger());
+}
+
+}  // namespace telepane::app
