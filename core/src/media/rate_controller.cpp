@@ -14,6 +14,7 @@ constexpr auto kQueueHigh = 50ms;         // queueing beyond the base that means
 constexpr auto kQueueLow = 15ms;          // queueing below which the target may climb
 constexpr uint32_t kSlackFrames = 2;      // frames in flight beyond what the path holds
 constexpr std::size_t kMaxInFlight = 16;  // whatever the round trip, never more
+constexpr auto kLostAfter = 1s;           // at least; four base round trips on a long path
 }  // namespace
 
 RateController::RateController(RateSettings settings)
@@ -63,7 +64,18 @@ void RateController::adjust(Clock::time_point now) {
   }
 }
 
-bool RateController::may_send(uint32_t fps) const {
+bool RateController::may_send(uint32_t fps, Clock::time_point now) {
+  const auto lost_after = std::max<Clock::duration>(kLostAfter, 4 * base_rtt_);
+  bool lost = false;
+  while (!in_flight_.empty() && now - in_flight_.front().at > lost_after) {
+    in_flight_.pop_front();
+    ++lost_;
+    lost = true;
+  }
+  if (lost && now - last_decrease_ > lost_after) {
+    last_decrease_ = now;
+    target_kbps_ = std::clamp(target_kbps_ / 2, settings_.min_kbps, settings_.max_kbps);
+  }
   if (in_flight_.size() >= kMaxInFlight) return false;
   const auto interval = std::chrono::microseconds(1'000'000 / std::max<uint32_t>(fps, 1));
   const auto path_frames = uint32_t(base_rtt_ / interval) + 1;

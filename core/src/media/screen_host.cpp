@@ -161,7 +161,10 @@ class ScreenHost final : public session::SessionService {
       {
         std::unique_lock lock(mu_);
         // Grab only when the picture could be encoded soon: not while an untaken one waits or the link is full.
-        cv_.wait(lock, [&] { return stop_ || (!pending_ && rate_.may_send(fps_)); });
+        // Timed: frames whose acknowledgement never comes expire from the flight as time passes.
+        while (!cv_.wait_for(lock, kSettleAfter,
+                             [&] { return stop_ || (!pending_ && rate_.may_send(fps_, Clock::now())); })) {
+        }
         if (stop_) return;
         if (Clock::now() < next_due) {
           cv_.wait_until(lock, next_due, [&] { return stop_; });
@@ -213,16 +216,16 @@ class ScreenHost final : public session::SessionService {
       {
         std::unique_lock lock(mu_);
         const bool woke = cv_.wait_for(lock, kSettleAfter, [&] {
-          return stop_ || (rate_.may_send(fps_) && (pending_ || (keyframe_wanted_ && current)));
+          return stop_ || (rate_.may_send(fps_, Clock::now()) && (pending_ || (keyframe_wanted_ && current)));
         });
         if (stop_) return;
-        if (pending_ && rate_.may_send(fps_)) {
+        if (pending_ && rate_.may_send(fps_, Clock::now())) {
           if (current) free_.push_back(std::move(current));
           current = std::move(pending_);
           refine_left = kRefineFrames;
         } else if (woke && keyframe_wanted_ && current) {
           current->capture_ns = monotonic_ns();  // the screen is unchanged: this is what it shows now
-        } else if (!woke && refine_left > 0 && current && rate_.may_send(fps_)) {
+        } else if (!woke && refine_left > 0 && current && rate_.may_send(fps_, Clock::now())) {
           --refine_left;
           current->capture_ns = monotonic_ns();
         } else {

@@ -14,6 +14,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Many probes early (one of them likely meets no queue either way, which is the sample that counts), then a few to
+// follow drift and a path that got shorter.
+constexpr auto kClockProbeEarly = 50ms;
+constexpr int kEarlyProbes = 20;
 constexpr auto kClockProbeEvery = 1s;
 constexpr std::size_t kMaxQueued = 60;  // packets waiting for the decoder; beyond, it starts over at a keyframe
 
@@ -111,20 +115,20 @@ class ScreenViewer final : public session::SessionService {
 
   // [decode thread]
   void decode_loop() {
-    auto next_probe = std::chrono::steady_clock::now() + kClockProbeEvery;
+    int probes = 1;  // the constructor sent the first
+    auto next_probe = std::chrono::steady_clock::now() + kClockProbeEarly;
     while (true) {
+      if (std::chrono::steady_clock::now() >= next_probe) {
+        probe_clock();
+        next_probe = std::chrono::steady_clock::now() + (++probes < kEarlyProbes ? kClockProbeEarly : kClockProbeEvery);
+      }
       Item item;
       bool restart = false;
       {
         std::unique_lock lock(mu_);
         cv_.wait_until(lock, next_probe, [&] { return stop_ || !queue_.empty(); });
         if (stop_) break;
-        if (queue_.empty()) {
-          lock.unlock();
-          probe_clock();
-          next_probe = std::chrono::steady_clock::now() + kClockProbeEvery;
-          continue;
-        }
+        if (queue_.empty()) continue;
         item = std::move(queue_.front());
         queue_.pop_front();
         restart = std::exchange(restart_, false);

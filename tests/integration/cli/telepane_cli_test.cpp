@@ -41,7 +41,7 @@ TEST_CASE("help and version") {
   CHECK(r.out.find("--set") != std::string::npos);
   r = cli.run({"--version"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.0)", 0) == 0);
+  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.1)", 0) == 0);
 }
 
 TEST_CASE("usage errors exit 2 with one line") {
@@ -264,10 +264,12 @@ TEST_CASE("password hash prints a verifier the config accepts") {
   Cli cli;
   const auto input = cli.home.write("pw.txt", "correct horse battery\n");
   auto r = telepane::test::run_process(
-      {"/bin/sh", "-c", std::string(TELEPANE_BIN) + " --set org.telepane.auth.password.memory_mib=8 password hash < " +
-                            input.string()},
-      {{{"HOME", cli.home.path().string()}, {"XDG_CONFIG_HOME", (cli.home / "config").string()},
-        {"XDG_DATA_HOME", (cli.home / "data").string()}, {"TELEPANE_SYSCONFDIR", (cli.home / "etc").string()}},
+      {"/bin/sh", "-c",
+       std::string(TELEPANE_BIN) + " --set org.telepane.auth.password.memory_mib=8 password hash < " + input.string()},
+      {{{"HOME", cli.home.path().string()},
+        {"XDG_CONFIG_HOME", (cli.home / "config").string()},
+        {"XDG_DATA_HOME", (cli.home / "data").string()},
+        {"TELEPANE_SYSCONFDIR", (cli.home / "etc").string()}},
        {},
        std::chrono::seconds(60)});
   REQUIRE(r.exit_code == 0);

@@ -28,11 +28,13 @@ class RateController {
   void on_sent(uint64_t frame, std::size_t bytes, Clock::time_point now);
   // The viewer received frame `frame` (and every earlier one: acks follow the stream's order).
   void on_ack(uint64_t frame, Clock::time_point now);
-  // Whether another frame may go now, at `fps` frames a second.
-  bool may_send(uint32_t fps) const;
+  // Whether another frame may go now, at `fps` frames a second. A frame unacknowledged for far longer than the
+  // path's round trip counts as lost (a datagram path loses acks): it leaves the flight, and the target drops.
+  bool may_send(uint32_t fps, Clock::time_point now);
 
   uint32_t bitrate_kbps() const { return target_kbps_; }
   std::size_t frames_in_flight() const { return in_flight_.size(); }
+  uint64_t frames_lost() const { return lost_; }
   std::chrono::microseconds base_rtt() const { return base_rtt_; }
   std::chrono::microseconds last_rtt() const { return last_rtt_; }
 
@@ -57,6 +59,7 @@ class RateController {
   std::chrono::microseconds last_rtt_{0};
   Clock::time_point last_adjust_{};
   Clock::time_point last_decrease_{};
+  uint64_t lost_ = 0;
 };
 
 }  // namespace telepane::core::media
