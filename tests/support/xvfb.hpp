@@ -17,7 +17,8 @@ namespace telepane::test {
 struct Xvfb {
   pid_t pid = -1;
   std::string display;
-  Xvfb() {
+  // `screen`: WIDTHxHEIGHTxDEPTH.
+  explicit Xvfb(std::string screen = "640x480x24") : screen_(std::move(screen)) {
     const int base = 100 + int(getpid() % 400) * 4;
     for (int n = base; n < base + 4 && display.empty(); ++n) start(n);
     REQUIRE(!display.empty());
@@ -35,7 +36,7 @@ struct Xvfb {
     pid = fork();
     if (pid == 0) {
       // -noreset: without it the server resets whenever its last client leaves, refusing connections meanwhile.
-      execlp("Xvfb", "Xvfb", name.c_str(), "-noreset", "-screen", "0", "640x480x24", "-nolisten", "tcp",
+      execlp("Xvfb", "Xvfb", name.c_str(), "-noreset", "-screen", "0", screen_.c_str(), "-nolisten", "tcp",
              static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -54,6 +55,9 @@ struct Xvfb {
     }
     stop();
   }
+
+ private:
+  std::string screen_;
 };
 
 }  // namespace telepane::test

@@ -171,9 +171,8 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         throw cs::SessionError(
             ci::key_mismatch_message(target->numeric_id, *known.pinned(target->numeric_id), presented));
     };
-    auto clipboard = rt.bus().subscribe("clipboard.received", rt.executor(), [](const core::Event& e) {
-      Terminal::say("host clipboard: " + e.payload);
-    });
+    auto clipboard = rt.bus().subscribe("clipboard.received", rt.executor(),
+                                        [](const core::Event& e) { Terminal::say("host clipboard: " + e.payload); });
     cs::PeerSession session(std::move(cfg), std::move(link), rt.bus(), logger);
     bool had_session = false;
     std::optional<std::string> reason;
@@ -183,9 +182,8 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
         had_session = true;
         if (!known.pinned(target->numeric_id)) known.pin(target->numeric_id, presented);  // first use: pin the key
         if (opts.duration > 0)
-          leave_at = std::chrono::steady_clock::now() +
-                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                         std::chrono::duration<double>(opts.duration));
+          leave_at = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                            std::chrono::duration<double>(opts.duration));
         // Read the terminal only now: lines typed before the services exist would be lost. With --duration the
         // session lasts that long, input or not.
         terminal.read_stdin(
@@ -194,7 +192,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
             },
             [&](const std::string& line) {
               std::string reply;
-              if (!viewer_command(line, rt.bus(), reply)) return false;
+              if (!viewer_command(line, rt.bus(), session.capabilities(), reply)) return false;
               Terminal::say(reply);
               return true;
             });

@@ -51,8 +51,9 @@ core::session::ServiceSpec host_screen(core::Runtime& rt) {
     c.capture = rt.plugins().feature(TP_KIND_CAPTURE, capture);
   }
   if (!c.capture)
-    rt.logger().warn("screen", capture.empty() ? "no capture plugin is loaded: viewers will see no screen"
-                                               : "the capture '" + capture + "' is not loaded: viewers will see no screen");
+    rt.logger().warn("screen", capture.empty()
+                                   ? "no capture plugin is loaded: viewers will see no screen"
+                                   : "the capture '" + capture + "' is not loaded: viewers will see no screen");
   c.display = uint32_t(*cfg.at_path("host.screen.display")->as_int());
   c.encoders = rt.plugins().features(TP_KIND_ENCODER);
   c.codec_preference = texts(*cfg.at_path("host.screen.codecs"));
@@ -71,9 +72,9 @@ core::session::ServiceSpec host_screen(core::Runtime& rt) {
       localtime_r(&now, &tm);
       std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
       const std::string ext = info.codec == "vp8" || info.codec == "vp9" ? ".webm" : ".mkv";
-      const auto path = (std::filesystem::path(dir) / ("telepane-" + std::string(stamp) + "-" +
-                                                       std::to_string(++*counter) + ext))
-                            .string();
+      const auto path =
+          (std::filesystem::path(dir) / ("telepane-" + std::string(stamp) + "-" + std::to_string(++*counter) + ext))
+              .string();
       auto recorder = recorder_for(rt, path, info.codec);
       if (!recorder) throw std::runtime_error("no loaded recorder can write " + info.codec + " into " + path);
       std::filesystem::create_directories(dir);
@@ -96,11 +97,12 @@ core::session::ServiceSpec viewer_screen(core::Runtime& rt, const ViewerScreenOp
     for (const auto& d : c.decoders)
       if (recorder_for(rt, options.record_path, d.feature->name)) fit.push_back(d);
     if (fit.empty())
-      throw std::runtime_error(options.record_path + ": no codec this viewer decodes fits that file; use .webm "
+      throw std::runtime_error(options.record_path +
+                               ": no codec this viewer decodes fits that file; use .webm "
                                "(VP8, VP9), .mkv (VP8, VP9, H.264) or .mp4 (VP9, H.264)");
     c.decoders = std::move(fit);
-    c.make_sink = [&rt, path = options.record_path](const media::StreamInfo& info)
-        -> std::unique_ptr<media::PacketSink> {
+    c.make_sink = [&rt,
+                   path = options.record_path](const media::StreamInfo& info) -> std::unique_ptr<media::PacketSink> {
       return std::make_unique<media::Recording>(*recorder_for(rt, path, info.codec), path, rt.logger());
     };
   }

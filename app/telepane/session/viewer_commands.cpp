@@ -2,6 +2,7 @@
 
 #include <telepane/sdk/input_events.hpp>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <vector>
@@ -26,10 +27,14 @@ std::vector<uint32_t> keysyms_of(const std::string& utf8) {
     const auto c = static_cast<unsigned char>(utf8[i]);
     uint32_t cp = c;
     std::size_t n = 1;
-    if (c >= 0xf0) cp = c & 0x07, n = 4;
-    else if (c >= 0xe0) cp = c & 0x0f, n = 3;
-    else if (c >= 0xc0) cp = c & 0x1f, n = 2;
-    for (std::size_t k = 1; k < n && i + k < utf8.size(); ++k) cp = cp << 6 | (static_cast<unsigned char>(utf8[i + k]) & 0x3f);
+    if (c >= 0xf0)
+      cp = c & 0x07, n = 4;
+    else if (c >= 0xe0)
+      cp = c & 0x0f, n = 3;
+    else if (c >= 0xc0)
+      cp = c & 0x1f, n = 2;
+    for (std::size_t k = 1; k < n && i + k < utf8.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(utf8[i + k]) & 0x3f);
     i += n;
     out.push_back(cp >= 0x20 && cp <= 0xff ? cp : 0x01000000 + cp);
   }
@@ -38,9 +43,9 @@ std::vector<uint32_t> keysyms_of(const std::string& utf8) {
 
 std::optional<uint32_t> named_keysym(const std::string& name) {
   static const std::map<std::string, uint32_t> names = {
-      {"Return", 0xff0d}, {"Tab", 0xff09},   {"BackSpace", 0xff08}, {"Escape", 0xff1b}, {"Delete", 0xffff},
-      {"Home", 0xff50},   {"End", 0xff57},   {"Left", 0xff51},      {"Up", 0xff52},     {"Right", 0xff53},
-      {"Down", 0xff54},   {"space", 0x20},   {"Page_Up", 0xff55},   {"Page_Down", 0xff56}};
+      {"Return", 0xff0d}, {"Tab", 0xff09}, {"BackSpace", 0xff08}, {"Escape", 0xff1b},   {"Delete", 0xffff},
+      {"Home", 0xff50},   {"End", 0xff57}, {"Left", 0xff51},      {"Up", 0xff52},       {"Right", 0xff53},
+      {"Down", 0xff54},   {"space", 0x20}, {"Page_Up", 0xff55},   {"Page_Down", 0xff56}};
   if (auto it = names.find(name); it != names.end()) return it->second;
   if (name.size() >= 2 && name[0] == 'F') {
     try {
@@ -60,11 +65,24 @@ void press(core::EventBus& bus, uint32_t keysym) {
 }
 }  // namespace
 
-bool viewer_command(const std::string& line, core::EventBus& bus, std::string& reply) {
+bool viewer_command(const std::string& line, core::EventBus& bus, const std::vector<std::string>& granted,
+                    std::string& reply) {
   if (line.empty() || line[0] != '/') return false;
   std::istringstream words(line.substr(1));
   std::string cmd;
   words >> cmd;
+  const auto has = [&](const char* capability) {
+    return std::find(granted.begin(), granted.end(), capability) != granted.end();
+  };
+  const bool input = cmd == "move" || cmd == "click" || cmd == "scroll" || cmd == "type" || cmd == "key";
+  if (input && !has("input")) {
+    reply = "the host did not grant input (view-only): nothing sent";
+    return true;
+  }
+  if (cmd == "clip" && !has("clipboard")) {
+    reply = "the host did not grant the clipboard: nothing sent";
+    return true;
+  }
   std::string rest;
   std::getline(words >> std::ws, rest);
   std::istringstream args(rest);
@@ -106,7 +124,8 @@ bool viewer_command(const std::string& line, core::EventBus& bus, std::string& r
   } else if (cmd == "key") {
     std::vector<uint32_t> mods;
     std::string name = rest;
-    const std::map<std::string, uint32_t> modifiers = {{"ctrl", 0xffe3}, {"shift", 0xffe1}, {"alt", 0xffe9}, {"super", 0xffeb}};
+    const std::map<std::string, uint32_t> modifiers = {
+        {"ctrl", 0xffe3}, {"shift", 0xffe1}, {"alt", 0xffe9}, {"super", 0xffeb}};
     for (std::size_t plus; (plus = name.find('+')) != std::string::npos && plus > 0 && plus + 1 < name.size();) {
       const auto it = modifiers.find(name.substr(0, plus));
       if (it == modifiers.end()) break;

@@ -7,10 +7,14 @@
 #include <telepane/core/bus/event_bus.hpp>
 
 #include <string>
+#include <vector>
 
 namespace telepane::app {
 
-// True when `line` is a command (it starts with '/'); what it did or why not goes to `reply`. [any thread]
-bool viewer_command(const std::string& line, core::EventBus& bus, std::string& reply);
+// True when `line` is a command (it starts with '/'); what it did or why not goes to `reply`. `granted`: the
+// capabilities the host granted this session; input to a host that did not grant it (view-only) is not sent.
+// [any thread]
+bool viewer_command(const std::string& line, core::EventBus& bus, const std::vector<std::string>& granted,
+                    std::string& reply);
 
 }  // namespace telepane::app

@@ -4,6 +4,7 @@
 
 #include "child_process.hpp"
 #include "frame_proxy.hpp"
+#include "peer_processes.hpp"
 #include "process.hpp"
 
 #include <arpa/inet.h>
@@ -18,43 +19,15 @@
 #include <sstream>
 
 using telepane::test::ChildProcess;
+using telepane::test::Machine;
+using telepane::test::SharedDesk;
 using telepane::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-struct Machine {  // one peer's own home: identity, known hosts, config
-  TempDir home;
-  std::map<std::string, std::string> env() const {
-    return {{"HOME", home.path().string()},
-            {"XDG_CONFIG_HOME", (home / "config").string()},
-            {"XDG_DATA_HOME", (home / "data").string()},
-            {"TELEPANE_SYSCONFDIR", (home / "etc").string()}};
-  }
-};
-
 std::string field(const std::string& out, const std::string& prefix) {
   return telepane::test::last_field(out, prefix);
 }
-
-struct SharedDesk {
-  Machine machine;
-  std::unique_ptr<ChildProcess> host;
-  std::string address, full_id, otp;
-  explicit SharedDesk(const std::string& extra_config = "") {
-    machine.home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8}\n" + extra_config);
-    host = std::make_unique<ChildProcess>(std::vector<std::string>{TELEPANE_BIN, "host", "--listen", "127.0.0.1:0"},
-                                          machine.env());
-    REQUIRE(host->wait_for("full id: ", 20s));
-    REQUIRE(host->wait_for("one-time password: ", 20s));
-    address = field(host->out(), "listening on ");
-    full_id = field(host->out(), "full id: ");
-    otp = field(host->out(), "one-time password: ");
-  }
-  ~SharedDesk() {
-    host->signal(SIGTERM);
-    host->wait_exit(20s);
-  }
-};
 }  // namespace
 
 TEST_CASE("host and connect: chat both ways, then the viewer leaves") {

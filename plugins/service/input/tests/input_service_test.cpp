@@ -2,6 +2,7 @@
 // client there receives exactly the events the viewer sent; the viewer side sends only well-formed events; bad
 // messages end the session with the reason.
 #include <telepane/sdk/input_events.hpp>
+#include "x_app_window.hpp"
 #include "xvfb.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
 
 using namespace telepane::sdk::input;
+using telepane::test::AppWindow;
 using telepane::test::Xvfb;
 
 namespace {
@@ -36,37 +38,6 @@ tp_session_api session(Sent& sent, bool is_host) {
           },
           [](void*, const char*) {}};
 }
-
-// An application window on the host's display, recording what it receives.
-struct AppWindow {
-  Display* d;
-  ::Window w;
-  explicit AppWindow(const std::string& display) : d(XOpenDisplay(display.c_str())) {
-    REQUIRE(d != nullptr);
-    w = XCreateSimpleWindow(d, DefaultRootWindow(d), 50, 50, 200, 200, 0, 0, 0);
-    XSelectInput(d, w, KeyPressMask | KeyReleaseMask | ButtonPressMask | ButtonReleaseMask | StructureNotifyMask);
-    XMapWindow(d, w);
-    for (XEvent e;;) {
-      XNextEvent(d, &e);
-      if (e.type == MapNotify) break;
-    }
-  }
-  ~AppWindow() { XCloseDisplay(d); }
-  // Events that arrive within `wait`.
-  std::vector<XEvent> events(std::chrono::milliseconds wait) {
-    std::vector<XEvent> out;
-    const auto end = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < end) {
-      while (XPending(d) > 0) {
-        XEvent e;
-        XNextEvent(d, &e);
-        if (e.type != MapNotify && e.type != ConfigureNotify) out.push_back(e);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return out;
-  }
-};
 
 tp_status send(tp_service* svc, const Event& e, std::string* why = nullptr) {
   const auto bytes = encode(e);
