@@ -41,6 +41,8 @@ constexpr const char* kPeerSections = R"JSON(
                          "description": "Sessions at once, authenticated or not"},
         "max_pending_per_source": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 4,
                                    "description": "Connections still authenticating from one address"},
+        "auth_backoff_ms": {"type": "integer", "minimum": 100, "maximum": 60000, "default": 1000,
+                            "description": "After 3 wrong passwords (from one address, or for this host from anywhere), the wait before the next attempt; it doubles with each further one, up to 5 minutes"},
         "auth_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 20000,
                             "description": "A connection that has not authenticated by then is closed"},
         "resume_window_ms": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 30000,

@@ -103,7 +103,9 @@ int host_command(const CliOptions& opts, core::Logger& logger) {
     std::set<std::string> trusted;
     for (auto& t : core.at_path("host.trusted")->items()) trusted.insert(t.text().substr(10));
     cfg.trusted = [trusted](const cs::Key32& key) { return trusted.count(core::identity::fingerprint_of(key)) > 0; };
-    cfg.limiter = std::make_shared<cs::FailureLimiter>();  // shared by every session: guessing spans connections
+    cs::BackoffPolicy backoff;
+    backoff.base = std::chrono::milliseconds(*core.at_path("host.auth_backoff_ms")->as_int());
+    cfg.limiter = std::make_shared<cs::FailureLimiter>(backoff);  // shared by every session: guessing spans connections
     cfg.limiter_keys = {"id:" + id.numeric_id()};
     cfg.auth_timeout = std::chrono::milliseconds(*core.at_path("host.auth_timeout_ms")->as_int());
     cfg.resume_window = std::chrono::milliseconds(*core.at_path("host.resume_window_ms")->as_int());

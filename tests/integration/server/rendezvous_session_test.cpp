@@ -51,7 +51,8 @@ TEST_CASE("by ID: chat both ways on the direct path, then through the relay") {
 
 TEST_CASE("by ID: a wrong password is a clear error, repeated ones back off, the one-time password rotates") {
   Server server;
-  Host host(server);
+  // A back-off long enough that the fourth attempt meets it even on a loaded machine.
+  Host host(server, "host: {auth_backoff_ms: 4000}\n");
   Machine m(server);
   for (int i = 0; i < 3; ++i) {
     auto wrong = viewer(m, host.id, "nope", {"--relay"});
@@ -63,7 +64,7 @@ TEST_CASE("by ID: a wrong password is a clear error, repeated ones back off, the
   CHECK_THAT(fourth->err(), Catch::StartsWith("telepane: too many wrong passwords: try again in "));
 
   // A session uses the one-time password up: the next viewer needs the new one.
-  std::this_thread::sleep_for(2s);  // past the back-off
+  std::this_thread::sleep_for(4500ms);  // past the back-off
   const std::string first = host.otp();
   auto ok = viewer(m, host.id, first);
   chat_both_ways(*ok, host, "otp");

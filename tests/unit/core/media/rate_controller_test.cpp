@@ -27,7 +27,7 @@ TEST_CASE("frames in flight: the path's round trip in frames plus two, never mor
   CHECK(rc.frames_in_flight() == 6);  // 100 ms / 33 ms = 3, + 1, + 2
 }
 
-TEST_CASE("a queue that grows cuts the target below the received rate; a short one lets it climb") {
+TEST_CASE("a queue that grows cuts the target below the received rate, a short one lets it climb") {
   RateController rc({8000, 200, 30000});
   auto t = Clock::time_point{} + 100s;
   uint64_t n = 0;
