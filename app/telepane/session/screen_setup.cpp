@@ -50,10 +50,17 @@ core::session::ServiceSpec host_screen(core::Runtime& rt) {
   } else {
     c.capture = rt.plugins().feature(TP_KIND_CAPTURE, capture);
   }
-  if (!c.capture)
-    rt.logger().warn("screen", capture.empty()
-                                   ? "no capture plugin is loaded: viewers will see no screen"
-                                   : "the capture '" + capture + "' is not loaded: viewers will see no screen");
+  if (!c.capture) {
+    // Why: a capture whose probe failed says so (no display, no permission).
+    std::string why;
+    for (const auto& rec : rt.plugins().plugins())
+      for (const auto& f : rec->features)
+        if (f.kind == TP_KIND_CAPTURE && !f.usable && (capture.empty() || f.name == capture))
+          why += "; " + f.name + ": " + f.error;
+    rt.logger().warn("screen", (capture.empty() ? std::string("no usable screen capture")
+                                                : "the capture '" + capture + "' is not usable") +
+                                   why + ". Viewers will see no screen");
+  }
   c.display = uint32_t(*cfg.at_path("host.screen.display")->as_int());
   c.encoders = rt.plugins().features(TP_KIND_ENCODER);
   c.codec_preference = texts(*cfg.at_path("host.screen.codecs"));

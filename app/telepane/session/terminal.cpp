@@ -6,6 +6,7 @@
 
 #include <iostream>
 #include <mutex>
+#include <utility>
 
 namespace telepane::app {
 namespace {
@@ -37,7 +38,9 @@ void Terminal::stop_reading() {
 
 void Terminal::read_stdin(std::function<void()> on_eof, std::function<bool(const std::string&)> take_line) {
   reader_ = std::thread([this, on_eof = std::move(on_eof), take_line = std::move(take_line)] {
+    constexpr std::size_t kMaxLine = 64 * 1024;
     std::string pending;
+    bool overlong = false;
     char buf[4096];
     while (!stop_) {
       pollfd p{STDIN_FILENO, POLLIN, 0};
@@ -46,9 +49,17 @@ void Terminal::read_stdin(std::function<void()> on_eof, std::function<bool(const
       const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
       if (n <= 0) break;
       pending.append(buf, std::size_t(n));
+      // A line that never ends (a binary file or /dev/zero on stdin) must not grow without bound: it is dropped.
+      if (pending.find('\n') == std::string::npos && pending.size() > kMaxLine) {
+        if (!overlong) say("a line of over " + std::to_string(kMaxLine) + " bytes on the terminal was dropped");
+        overlong = true;
+        pending.clear();
+        continue;
+      }
       for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
         std::string line = pending.substr(0, nl);
         pending.erase(0, nl + 1);
+        if (std::exchange(overlong, false)) continue;  // the tail of a dropped line
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (take_line && take_line(line)) continue;
         if (!line.empty()) bus_.publish("chat.send", line);
