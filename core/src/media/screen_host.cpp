@@ -170,6 +170,13 @@ class ScreenHost final : public session::SessionService {
           cv_.wait_until(lock, next_due, [&] { return stop_; });
           if (stop_) return;
         }
+        // Just in time: while the encoder is busy, grab so the picture is ready as it finishes, not at once (a
+        // picture grabbed at once would wait out the whole encode, and be that much older when shown).
+        if (encoding_) {
+          const auto ready_at = encode_started_ + encode_avg_ - capture_avg_;
+          cv_.wait_until(lock, ready_at, [&] { return stop_ || !encoding_; });
+          if (stop_) return;
+        }
       }
       const auto started = Clock::now();
       tp_frame grabbed{};
@@ -187,6 +194,8 @@ class ScreenHost final : public session::SessionService {
       }
       {
         std::lock_guard lock(mu_);
+        const auto took = std::chrono::nanoseconds(monotonic_ns() - grabbed.capture_time_ns);
+        if (took.count() > 0 && took < 1s) capture_avg_ = (capture_avg_ * 7 + took) / 8;
         if (pending_) {  // the encoder did not take the previous one: it is stale now
           ++skipped_;
           free_.push_back(std::move(pending_));
@@ -233,6 +242,8 @@ class ScreenHost final : public session::SessionService {
         }
         keyframe = std::exchange(keyframe_wanted_, false);
         kbps = rate_.bitrate_kbps();
+        encoding_ = true;
+        encode_started_ = Clock::now();
       }
       cv_.notify_all();  // the slot is free: the capture thread may grab the next picture
       try {
@@ -240,6 +251,12 @@ class ScreenHost final : public session::SessionService {
       } catch (const std::exception& e) {
         return unavailable(std::string("video encoding failed: ") + e.what());
       }
+      {
+        std::lock_guard lock(mu_);
+        encoding_ = false;
+        encode_avg_ = (encode_avg_ * 7 + (Clock::now() - encode_started_)) / 8;
+      }
+      cv_.notify_all();
     }
   }
 
@@ -329,6 +346,10 @@ class ScreenHost final : public session::SessionService {
   RateController rate_;
   uint32_t fps_;
   uint64_t skipped_ = 0;
+  bool encoding_ = false;
+  Clock::time_point encode_started_{};
+  Clock::duration encode_avg_{};   // moving averages, for grabbing just in time
+  Clock::duration capture_avg_{};
 
   // Encode thread only.
   std::unique_ptr<PacketSink> sink_;
