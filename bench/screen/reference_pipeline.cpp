@@ -189,8 +189,8 @@ class Decoder {
     bool got = false;
     while (vpx_image_t* img = vpx_codec_get_frame(&vpx_, &it)) {
       rgb.resize(std::size_t(img->d_w) * img->d_h * 4);
-      libyuv::I420ToARGB(img->planes[0], img->stride[0], img->planes[1], img->stride[1], img->planes[2],
-                         img->stride[2], rgb.data(), int(img->d_w) * 4, int(img->d_w), int(img->d_h));
+      libyuv::I420ToARGB(img->planes[0], img->stride[0], img->planes[1], img->stride[1], img->planes[2], img->stride[2],
+                         rgb.data(), int(img->d_w) * 4, int(img->d_w), int(img->d_h));
       got = true;
     }
     return got;
@@ -327,7 +327,9 @@ int main(int argc, char** argv) {
   const double cpu = cpu_seconds() - cpu0;
   std::sort(latencies_ms.begin(), latencies_ms.end());
   const auto at = [&](double q) {
-    return latencies_ms.empty() ? 0.0 : latencies_ms[std::min(latencies_ms.size() - 1, std::size_t(q * double(latencies_ms.size())))];
+    return latencies_ms.empty()
+               ? 0.0
+               : latencies_ms[std::min(latencies_ms.size() - 1, std::size_t(q * double(latencies_ms.size())))];
   };
   const double span = double(last_ns - first_ns) / 1e9;
   std::printf("fps %.1f p50 %.1f p95 %.1f p99 %.1f cpu %.2f\n", decoded > 1 ? (decoded - 1) / span : 0.0, at(0.5),
