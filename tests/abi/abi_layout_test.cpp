@@ -40,7 +40,12 @@ static_assert(offsetof(tp_frame, damage) == 72 && sizeof(tp_frame) == 88);
 static_assert(offsetof(tp_packet, data) == 8 && offsetof(tp_packet, keyframe) == 40 && sizeof(tp_packet) == 56);
 static_assert(sizeof(tp_video_params) == 24 && sizeof(tp_capture_params) == 20);
 
-static_assert(offsetof(tp_capture_vtbl, probe) == 8 && sizeof(tp_capture_vtbl) == 40);
+// ABI 1.0 ended the capture vtable at destroy (40 bytes); 1.1 appended cursor.
+static_assert(offsetof(tp_capture_vtbl, probe) == 8 && offsetof(tp_capture_vtbl, cursor) == 40 &&
+              sizeof(tp_capture_vtbl) == 48);
+static_assert(offsetof(tp_cursor, shape_serial) == 16 && offsetof(tp_cursor, pixels) == 40 && sizeof(tp_cursor) == 48);
+static_assert(offsetof(tp_recorder_params, path) == 8 && sizeof(tp_recorder_params) == 32);
+static_assert(offsetof(tp_recorder_vtbl, supports) == 16 && sizeof(tp_recorder_vtbl) == 56);
 static_assert(offsetof(tp_encoder_vtbl, input_format) == 4 && offsetof(tp_encoder_vtbl, probe) == 8);
 static_assert(sizeof(tp_encoder_vtbl) == 56);
 static_assert(offsetof(tp_decoder_vtbl, output_format) == 4 && sizeof(tp_decoder_vtbl) == 32);

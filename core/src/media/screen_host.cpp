@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstddef>
 #include <cstring>
 #include <thread>
 
@@ -157,6 +158,8 @@ class ScreenHost final : public session::SessionService {
       return unavailable(std::string("screen capture failed: ") + e.what());
     }
     auto next_due = Clock::now();
+    const auto* vt = capture->vtable();
+    bool has_cursor = vt->struct_size >= offsetof(tp_capture_vtbl, cursor) + sizeof(vt->cursor) && vt->cursor != nullptr;
     while (true) {
       {
         std::unique_lock lock(mu_);
@@ -182,8 +185,11 @@ class ScreenHost final : public session::SessionService {
       tp_frame grabbed{};
       grabbed.struct_size = sizeof grabbed;
       tp_error err{};
-      const tp_status s =
-          capture->vtable()->grab(capture->get(), std::chrono::microseconds(kGrabTimeout).count(), &grabbed, &err);
+      // With a pointer to follow, a still screen is polled at the frame rate (the pointer moves without damage).
+      const auto timeout = has_cursor ? std::min<Clock::duration>(kGrabTimeout, interval()) : kGrabTimeout;
+      const tp_status s = capture->vtable()->grab(
+          capture->get(), std::chrono::duration_cast<std::chrono::microseconds>(timeout).count(), &grabbed, &err);
+      if (has_cursor) has_cursor = poll_cursor(*capture);
       if (s == TP_ERR_AGAIN) continue;  // nothing changed: no frame
       if (s != TP_OK) return unavailable(std::string("screen capture stopped: ") + err.message);
       auto picture = take_free();
@@ -205,6 +211,37 @@ class ScreenHost final : public session::SessionService {
       cv_.notify_all();
       next_due = started + interval();
     }
+  }
+
+  // [capture thread] Sends the pointer when it moved or changed shape. False when the capture cannot see it.
+  bool poll_cursor(const plugins::CaptureObject& capture) {
+    tp_cursor c{};
+    c.struct_size = sizeof c;
+    tp_error err{};
+    const tp_status s = capture.vtable()->cursor(capture.get(), &c, &err);
+    if (s == TP_ERR_UNSUPPORTED) return false;
+    if (s != TP_OK) {
+      log_.debug("screen", std::string("no pointer: ") + err.message);
+      return false;
+    }
+    const bool new_shape = !sent_cursor_ || c.shape_serial != cursor_.shape_serial;
+    if (!new_shape && c.x == cursor_.x && c.y == cursor_.y && c.visible == cursor_.visible) return true;
+    screen::Message m;
+    auto* out = m.mutable_cursor();
+    out->set_x(c.x);
+    out->set_y(c.y);
+    out->set_visible(c.visible != 0);
+    out->set_shape(c.shape_serial);
+    out->set_width(c.width);
+    out->set_height(c.height);
+    out->set_hot_x(c.hot_x);
+    out->set_hot_y(c.hot_y);
+    if (new_shape && c.pixels != nullptr && c.width > 0 && c.height > 0 && c.width <= 256 && c.height <= 256)
+      out->set_bgra(c.pixels, std::size_t(c.width) * c.height * 4);
+    endpoint_.send(to_bytes(m));
+    cursor_ = c;
+    sent_cursor_ = true;
+    return true;
   }
 
   std::unique_ptr<Picture> take_free() {
@@ -350,6 +387,10 @@ class ScreenHost final : public session::SessionService {
   Clock::time_point encode_started_{};
   Clock::duration encode_avg_{};   // moving averages, for grabbing just in time
   Clock::duration capture_avg_{};
+
+  // Capture thread only.
+  tp_cursor cursor_{};  // the last one sent (its pixels are not kept)
+  bool sent_cursor_ = false;
 
   // Encode thread only.
   std::unique_ptr<PacketSink> sink_;

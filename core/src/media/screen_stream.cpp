@@ -28,6 +28,14 @@ void ScreenStats::on_keyframe_request() {
   ++s_.keyframe_requests;
 }
 
+void ScreenStats::on_cursor(int32_t x, int32_t y, bool new_shape) {
+  std::lock_guard lock(mu_);
+  ++s_.cursor_updates;
+  if (new_shape) ++s_.cursor_shapes;
+  s_.cursor_x = x;
+  s_.cursor_y = y;
+}
+
 void ScreenStats::on_decode_error() {
   std::lock_guard lock(mu_);
   ++s_.decode_errors;
@@ -58,13 +66,16 @@ ScreenSummary ScreenStats::summary() const {
 
 std::string describe(const ScreenSummary& s) {
   if (s.frames == 0) return "screen: no frames received";
-  char line[320];
+  char line[480];
   std::snprintf(line, sizeof line,
                 "screen: %ux%u %s, %llu frames in %.1f s (%.1f fps), %.2f Mbit/s, capture-to-decoded latency ms "
-                "p50 %.1f p95 %.1f p99 %.1f, %llu keyframe requests, %llu decode errors",
+                "p50 %.1f p95 %.1f p99 %.1f, %llu keyframe requests, %llu decode errors; cursor: %llu updates, %llu "
+                "shapes, last at %d,%d",
                 s.stream.width, s.stream.height, s.stream.codec.c_str(), static_cast<unsigned long long>(s.frames),
                 s.seconds, s.fps, s.kbps / 1000, s.latency_p50, s.latency_p95, s.latency_p99,
-                static_cast<unsigned long long>(s.keyframe_requests), static_cast<unsigned long long>(s.decode_errors));
+                static_cast<unsigned long long>(s.keyframe_requests), static_cast<unsigned long long>(s.decode_errors),
+                static_cast<unsigned long long>(s.cursor_updates), static_cast<unsigned long long>(s.cursor_shapes),
+                s.cursor_x, s.cursor_y);
   return line;
 }
 

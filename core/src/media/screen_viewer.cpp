@@ -61,6 +61,7 @@ class ScreenViewer final : public session::SessionService {
         return enqueue(std::move(*m.mutable_stream_start()));
       }
       case screen::Message::kClockEcho: return on_clock(m.clock_echo());
+      case screen::Message::kCursor: return on_cursor(m.cursor());
       case screen::Message::kUnavailable: {
         log_.warn("screen", "the host cannot stream: " + m.unavailable().reason());
         if (cfg_.on_unavailable) cfg_.on_unavailable(m.unavailable().reason());
@@ -99,6 +100,27 @@ class ScreenViewer final : public session::SessionService {
     screen::Message m;
     m.mutable_clock_probe()->set_viewer_ns(monotonic_ns());
     endpoint_.send(to_bytes(m));
+  }
+
+  // [session worker]
+  void on_cursor(const screen::Cursor& c) {
+    const bool new_shape = !c.bgra().empty();
+    if (new_shape) {
+      if (c.width() == 0 || c.height() == 0 || c.width() > 256 || c.height() > 256 ||
+          c.bgra().size() != std::size_t(c.width()) * c.height() * 4)
+        throw session::ServiceError("a cursor shape whose size is out of range or does not match its pixels");
+      cursor_.bgra.assign(c.bgra().begin(), c.bgra().end());
+      cursor_.width = c.width();
+      cursor_.height = c.height();
+      cursor_.hot_x = c.hot_x();
+      cursor_.hot_y = c.hot_y();
+      cursor_.shape = c.shape();
+    }
+    cursor_.x = c.x();
+    cursor_.y = c.y();
+    cursor_.visible = c.visible();
+    if (cfg_.stats) cfg_.stats->on_cursor(c.x(), c.y(), new_shape);
+    if (cfg_.on_cursor) cfg_.on_cursor(cursor_);
   }
 
   // NTP's estimate from one exchange; the sample with the shortest round trip is the most exact.
@@ -217,6 +239,7 @@ class ScreenViewer final : public session::SessionService {
   const ScreenViewerConfig& cfg_;
   Logger& log_;
   session::ServiceEndpoint& endpoint_;
+  CursorState cursor_;  // session worker only
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -228,3 +228,23 @@ TEST_CASE("an idle desktop sends almost nothing, and a resolution change is foll
     CHECK(sizes.find("1024,576") > sizes.find("1280,720"));
   }
 }
+
+TEST_CASE("the pointer travels apart from the picture: the viewer moves it and hears where it went, with its shape") {
+  Xvfb x;
+  SharedDesk desk("", {{"DISPLAY", x.display}});
+  Machine viewer_machine;
+  ChildProcess viewer(connect_args(desk, {"--headless", "--stats"}), viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  viewer.write("/move 321 123\n");
+  REQUIRE(viewer.wait_for("moved to 321,123", 10s));
+  std::this_thread::sleep_for(1500ms);  // the host polls the pointer at its frame rate
+  viewer.close_stdin();
+  REQUIRE(viewer.wait_exit(20s) == 0);
+  INFO(viewer.out());
+  std::smatch m;
+  const std::string said = viewer.out();
+  REQUIRE(std::regex_search(said, m, std::regex(R"(cursor: ([0-9]+) updates, ([0-9]+) shapes, last at (-?[0-9]+),(-?[0-9]+))")));
+  CHECK(std::stoi(m[2]) >= 1);  // the shape came along with the first update
+  CHECK(m[3] == "321");
+  CHECK(m[4] == "123");
+}

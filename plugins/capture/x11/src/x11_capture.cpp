@@ -192,4 +192,40 @@ bool X11Capture::grab(int64_t timeout_us, tp_frame& frame) {
   return true;
 }
 
+void X11Capture::cursor(tp_cursor& out) {
+  XFixesCursorImage* img = XFixesGetCursorImage(dpy_);
+  if (img == nullptr) throw Error(TP_ERR_IO, "XFixesGetCursorImage failed");
+  out.x = img->x - mon_.x;
+  out.y = img->y - mon_.y;
+  out.visible = img->x >= mon_.x && img->y >= mon_.y && img->x < mon_.x + int(mon_.width) &&
+                        img->y < mon_.y + int(mon_.height)
+                    ? 1
+                    : 0;
+  if (cursor_pixels_.empty() || img->cursor_serial != cursor_serial_) {
+    // Xlib hands the shape as one unsigned long (ARGB in the low 32 bits) a pixel, premultiplied by alpha.
+    cursor_serial_ = img->cursor_serial;
+    cursor_w_ = img->width;
+    cursor_h_ = img->height;
+    cursor_hot_x_ = img->xhot;
+    cursor_hot_y_ = img->yhot;
+    cursor_pixels_.resize(std::size_t(cursor_w_) * cursor_h_ * 4);
+    for (std::size_t i = 0; i < std::size_t(cursor_w_) * cursor_h_; ++i) {
+      const auto argb = uint32_t(img->pixels[i]);
+      const uint32_t a = argb >> 24;
+      const auto straight = [&](uint32_t c) { return uint8_t(a == 0 ? 0 : std::min<uint32_t>(255, c * 255 / a)); };
+      cursor_pixels_[i * 4 + 0] = straight(argb & 0xff);
+      cursor_pixels_[i * 4 + 1] = straight((argb >> 8) & 0xff);
+      cursor_pixels_[i * 4 + 2] = straight((argb >> 16) & 0xff);
+      cursor_pixels_[i * 4 + 3] = uint8_t(a);
+    }
+  }
+  XFree(img);
+  out.shape_serial = cursor_serial_;
+  out.width = cursor_w_;
+  out.height = cursor_h_;
+  out.hot_x = cursor_hot_x_;
+  out.hot_y = cursor_hot_y_;
+  out.pixels = cursor_pixels_.data();
+}
+
 }  // namespace telepane::x11

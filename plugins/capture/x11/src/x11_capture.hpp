@@ -32,6 +32,8 @@ class X11Capture {
 
   // False when the screen did not change within timeout_us.
   bool grab(int64_t timeout_us, tp_frame& frame);  // [capture thread]
+  // The pointer now (XFixes), relative to the captured monitor; the shape is converted only when it changed.
+  void cursor(tp_cursor& out);  // [capture thread]
 
  private:
   void find_monitors();
@@ -53,6 +55,9 @@ class X11Capture {
   bool first_ = true;
   bool geometry_changed_ = false;
   std::vector<tp_rect> damage_rects_;
+  unsigned long cursor_serial_ = 0;
+  uint32_t cursor_w_ = 0, cursor_h_ = 0, cursor_hot_x_ = 0, cursor_hot_y_ = 0;
+  std::vector<uint8_t> cursor_pixels_;
 };
 
 }  // namespace telepane::x11

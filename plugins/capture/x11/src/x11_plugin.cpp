@@ -1,5 +1,5 @@
-// capture plugin "x11": the screen of an X server (XShm, XDamage, XRandR monitors). Off by default until screen
-// sharing uses it: a machine without an X display would otherwise see its probe fail at every start.
+// capture plugin "x11": the screen of an X server (XShm, XDamage, XRandR monitors) and its pointer (XFixes). On a
+// machine without an X display its probe fails, and that is all: the host then says it has no screen to share.
 #include "x11_capture.hpp"
 
 #include <chrono>
@@ -19,6 +19,10 @@ class Capture final : public telepane::sdk::Capture {
  public:
   Capture(Host host, const tp_capture_params& params)
       : impl_(host.config_string("display").value_or(""), params.display), host_(host) {}
+  bool cursor(tp_cursor& out) override {
+    impl_.cursor(out);
+    return true;
+  }
   bool grab(int64_t timeout_us, tp_frame& frame) override {
     if (!impl_.grab(timeout_us, frame)) return false;
     frame.capture_time_ns = host_.now_ns();
@@ -33,7 +37,8 @@ class Capture final : public telepane::sdk::Capture {
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.capture.x11", {0, 1, 0})
-      .description("X11 screen capture: XShm grabs, XDamage (an unchanged screen sends nothing), XRandR monitors")
+      .description("X11 screen capture: XShm grabs, XDamage (an unchanged screen sends nothing), XRandR monitors, XFixes "
+                   "pointer")
       .schema(kSchema)
       .capture<Capture>("x11", 20);
 }

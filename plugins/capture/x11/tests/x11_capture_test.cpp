@@ -106,3 +106,33 @@ TEST_CASE("a display that does not exist, and an X server that is not there, are
   CHECK(vt()->create(nowhere.table(), &first, &cap, &err) == TP_ERR_UNSUPPORTED);
   CHECK_THAT(std::string(err.message), Catch::Contains("cannot open X display ':987'"));
 }
+
+TEST_CASE("the pointer is read apart from the picture: its position, and a shape that keeps its serial") {
+  Xvfb x;
+  Capture c(x.display);
+  tp_frame f{};
+  REQUIRE(c.grab(f, 1'000'000) == TP_OK);
+  Display* d = XOpenDisplay(x.display.c_str());
+  REQUIRE(d != nullptr);
+  XWarpPointer(d, None, DefaultRootWindow(d), 0, 0, 0, 0, 200, 150);
+  XSync(d, False);
+  tp_cursor cur{};
+  cur.struct_size = sizeof cur;
+  tp_error err{};
+  REQUIRE(vt()->cursor(c.cap, &cur, &err) == TP_OK);
+  CHECK(cur.x == 200);
+  CHECK(cur.y == 150);
+  CHECK(cur.visible == 1);
+  REQUIRE(cur.width > 0);
+  REQUIRE(cur.height > 0);
+  REQUIRE(cur.pixels != nullptr);
+  CHECK(cur.hot_x < cur.width);
+  const uint64_t serial = cur.shape_serial;
+  XWarpPointer(d, None, DefaultRootWindow(d), 0, 0, 0, 0, 20, 30);
+  XSync(d, False);
+  REQUIRE(vt()->cursor(c.cap, &cur, &err) == TP_OK);
+  CHECK(cur.x == 20);
+  CHECK(cur.y == 30);
+  CHECK(cur.shape_serial == serial);  // moved, same shape
+  XCloseDisplay(d);
+}

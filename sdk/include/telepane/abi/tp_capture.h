@@ -20,6 +20,20 @@ typedef struct tp_capture_params {
   uint32_t max_fps; /* 0 = no cap; grab() may then return as fast as content changes */
 } tp_capture_params;
 
+/* The pointer as the capture sees it, sent apart from the video (pictures never contain it). */
+typedef struct tp_cursor {
+  uint32_t struct_size;
+  int32_t x; /* the hotspot, in frame pixels of the captured display; may lie outside it */
+  int32_t y;
+  uint32_t visible;      /* 0: hidden, or on another display */
+  uint64_t shape_serial; /* changes whenever the shape does */
+  uint32_t width;        /* the shape: width x height BGRA pixels, straight (not premultiplied) alpha */
+  uint32_t height;
+  uint32_t hot_x; /* the hotspot within the shape */
+  uint32_t hot_y;
+  const uint8_t* pixels; /* valid until the next cursor() or destroy() of this object */
+} tp_cursor;
+
 typedef struct tp_capture_vtbl {
   uint32_t struct_size;
 
@@ -38,6 +52,10 @@ typedef struct tp_capture_vtbl {
 
   /* [control thread] after the capture thread stopped calling grab(). */
   void (*destroy)(tp_capture* capture);
+
+  /* Since ABI 1.1; may be NULL. Reads the pointer's position and shape now (out->struct_size set by the caller).
+   * TP_ERR_UNSUPPORTED when this capture cannot see the pointer. [capture thread] between grabs. */
+  tp_status (*cursor)(tp_capture* capture, tp_cursor* out, tp_error* err);
 } tp_capture_vtbl;
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 //     MyCapture(telepane::sdk::Host host, const tp_capture_params& params);   // throws sdk::Error on failure
 //     bool grab(int64_t timeout_us, tp_frame& frame) override;  // false = nothing changed within the timeout
 //     static void probe(telepane::sdk::Host host);              // optional: default creates one and grabs
+//     bool cursor(tp_cursor& out) override;                     // optional: false = cannot see the pointer
 //   };
 //   ... PluginDef(...).capture<MyCapture>("name", rank)
 #pragma once
@@ -22,6 +23,9 @@ class Capture {
   // [capture thread] Fill `frame` (struct_size is preset); its memory must stay valid until the next grab or
   // destruction. Return false when nothing changed within timeout_us.
   virtual bool grab(int64_t timeout_us, tp_frame& frame) = 0;
+  // [capture thread] The pointer's position and shape now (struct_size is preset; pixels stay valid until the next
+  // call). False when this capture cannot see the pointer.
+  virtual bool cursor(tp_cursor&) { return false; }
 };
 
 namespace detail {
@@ -64,6 +68,14 @@ struct CaptureAdapter {
     return s != TP_OK ? s : result;
   }
   static void destroy(tp_capture* c) { std::unique_ptr<T>(self(c)).reset(); }
+  static tp_status cursor(tp_capture* c, tp_cursor* out, tp_error* err) {
+    tp_status result = TP_OK;
+    tp_status s = guard(err, [&] {
+      if (out == nullptr) throw Error(TP_ERR_INVALID_ARGUMENT, "null cursor");
+      if (!self(c)->cursor(*out)) result = TP_ERR_UNSUPPORTED;
+    });
+    return s != TP_OK ? s : result;
+  }
 };
 }  // namespace detail
 
@@ -72,7 +84,7 @@ template <class T>
 const tp_capture_vtbl* capture_vtable() {
   static const tp_capture_vtbl vtbl = {
       sizeof(tp_capture_vtbl),         detail::CaptureAdapter<T>::probe,   detail::CaptureAdapter<T>::create,
-      detail::CaptureAdapter<T>::grab, detail::CaptureAdapter<T>::destroy,
+      detail::CaptureAdapter<T>::grab, detail::CaptureAdapter<T>::destroy, detail::CaptureAdapter<T>::cursor,
   };
   return &vtbl;
 }

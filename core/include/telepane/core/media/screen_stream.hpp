@@ -30,6 +30,15 @@ class PacketSink {
   virtual void packet(const tp_packet& packet) = 0;
 };
 
+// The pointer as the viewer last heard of it.
+struct CursorState {
+  int32_t x = 0, y = 0;  // the hotspot, in picture pixels
+  bool visible = false;
+  uint64_t shape = 0;
+  uint32_t width = 0, height = 0, hot_x = 0, hot_y = 0;
+  std::vector<uint8_t> bgra;  // width x height, straight alpha
+};
+
 struct ScreenSummary {
   StreamInfo stream;
   uint64_t frames = 0;  // decoded
@@ -43,6 +52,9 @@ struct ScreenSummary {
   // Capture-to-decoded latency in milliseconds (the host's capture time put on this clock); 0 without samples.
   double latency_p50 = 0, latency_p95 = 0, latency_p99 = 0;
   uint64_t latency_samples = 0;
+  uint64_t cursor_updates = 0;  // pointer moves and shape changes received
+  uint64_t cursor_shapes = 0;   // of which shape changes
+  int32_t cursor_x = 0, cursor_y = 0;
 };
 
 // The viewer's running measurements. [any thread]
@@ -53,6 +65,7 @@ class ScreenStats {
   void on_decoded(int64_t now_ns, std::optional<int64_t> latency_ns);
   void on_keyframe_request();
   void on_decode_error();
+  void on_cursor(int32_t x, int32_t y, bool new_shape);
   ScreenSummary summary() const;
 
  private:

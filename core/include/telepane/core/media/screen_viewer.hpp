@@ -25,6 +25,8 @@ struct ScreenViewerConfig {
   std::function<std::unique_ptr<PacketSink>(const StreamInfo&)> make_sink;
   // Each decoded picture, borrowed for the call. [decode thread]
   std::function<void(const tp_frame&)> on_frame;
+  // The pointer moved or changed shape. [session worker]
+  std::function<void(const CursorState&)> on_cursor;
   // The host cannot stream, and why. [session worker]
   std::function<void(const std::string&)> on_unavailable;
   std::shared_ptr<ScreenStats> stats;  // may be null
