@@ -10,35 +10,11 @@
 #
 # Addresses: 10.77.1.0/24 and 10.77.2.0/24, inside namespaces this script creates and deletes.
 set -euo pipefail
-build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-bin=$build/bin
-if [ "$(id -u)" -ne 0 ]; then
-  echo "netlab: needs root for network namespaces (CI runs as root); skipped" >&2
-  exit 77
-fi
-
-tag=tpc$$
-work=$(mktemp -d /tmp/telepane-netlab.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  for ns in h m v; do ip netns del "$tag-$ns" 2>/dev/null || true; done
-  [ -n "${NETLAB_KEEP:-}" ] && echo "netlab: kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "netlab: FAILED: $*" >&2
-  for f in "$work"/*.out "$work"/*.err; do [ -s "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
-  exit 1
-}
-wait_for() {  # FILE SECONDS TEXT
-  for _ in $(seq 1 $(($2 * 10))); do grep -q -- "$3" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$3' in $1 within $2 s"
-}
+namespaces="h m v"
+. "$(dirname "$0")/netlab_lib.sh"
+netlab_start "${1:-}" tpc
 
 # host (h) <-> middle (m: the constrained path) <-> viewer (v)
-for ns in h m v; do ip netns add "$tag-$ns"; ip -n "$tag-$ns" link set lo up; done
 ip link add toh netns "$tag-m" type veth peer name eth0 netns "$tag-h"
 ip link add tov netns "$tag-m" type veth peer name eth0 netns "$tag-v"
 ip -n "$tag-m" addr add 10.77.1.1/24 dev toh

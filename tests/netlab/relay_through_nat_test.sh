@@ -9,35 +9,10 @@
 # Addresses: 198.18.0.0/15 (the benchmarking range) for the "internet", 10.x for the LANs, all inside namespaces
 # this script creates and deletes. Nothing outside them is touched.
 set -euo pipefail
-build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-bin=$build/bin
-if [ "$(id -u)" -ne 0 ]; then
-  echo "netlab: needs root for network namespaces (CI runs as root); skipped" >&2
-  exit 77
-fi
+namespaces="srv rh h rv v"
+. "$(dirname "$0")/netlab_lib.sh"
+netlab_start "${1:-}" tpl
 
-tag=tpl$$
-work=$(mktemp -d /tmp/telepane-netlab.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  for ns in srv rh h rv v; do ip netns del "$tag-$ns" 2>/dev/null || true; done
-  [ -n "${NETLAB_KEEP:-}" ] && echo "netlab: kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "netlab: FAILED: $*" >&2
-  for f in "$work"/*.out "$work"/*.err; do [ -s "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
-  exit 1
-}
-# Waits up to $2 seconds for file $1 to contain $3.
-wait_for() {
-  for _ in $(seq 1 $(($2 * 10))); do grep -q -- "$3" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$3' in $1 within $2 s"
-}
-
-for ns in srv rh h rv v; do ip netns add "$tag-$ns"; ip -n "$tag-$ns" link set lo up; done
 # veth pairs: router WAN <-> server, LAN host <-> router.
 link() {  # link NS_A IF_A ADDR_A NS_B IF_B ADDR_B
   ip link add "$2" netns "$tag-$1" type veth peer name "$5" netns "$tag-$4"

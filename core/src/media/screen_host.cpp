@@ -159,7 +159,8 @@ class ScreenHost final : public session::SessionService {
     }
     auto next_due = Clock::now();
     const auto* vt = capture->vtable();
-    bool has_cursor = vt->struct_size >= offsetof(tp_capture_vtbl, cursor) + sizeof(vt->cursor) && vt->cursor != nullptr;
+    bool has_cursor =
+        vt->struct_size >= offsetof(tp_capture_vtbl, cursor) + sizeof(vt->cursor) && vt->cursor != nullptr;
     while (true) {
       {
         std::unique_lock lock(mu_);
@@ -385,7 +386,7 @@ class ScreenHost final : public session::SessionService {
   uint64_t skipped_ = 0;
   bool encoding_ = false;
   Clock::time_point encode_started_{};
-  Clock::duration encode_avg_{};   // moving averages, for grabbing just in time
+  Clock::duration encode_avg_{};  // moving averages, for grabbing just in time
   Clock::duration capture_avg_{};
 
   // Capture thread only.

@@ -7,6 +7,8 @@
 #include "x_app_window.hpp"
 #include "xvfb.hpp"
 
+#include "shell.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -22,16 +24,9 @@ using telepane::test::SharedDesk;
 using telepane::test::TempDir;
 using telepane::test::Xvfb;
 using namespace std::chrono_literals;
+using telepane::test::run;
 
 namespace {
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (p && fgets(buf.data(), int(buf.size()), p.get()) != nullptr) out += buf.data();
-  return out;
-}
-
 // An X application on the test display, stopped with the test.
 std::unique_ptr<ChildProcess> app(const Xvfb& x, std::vector<std::string> argv) {
   return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{{"DISPLAY", x.display}});
@@ -243,7 +238,8 @@ TEST_CASE("the pointer travels apart from the picture: the viewer moves it and h
   INFO(viewer.out());
   std::smatch m;
   const std::string said = viewer.out();
-  REQUIRE(std::regex_search(said, m, std::regex(R"(cursor: ([0-9]+) updates, ([0-9]+) shapes, last at (-?[0-9]+),(-?[0-9]+))")));
+  REQUIRE(std::regex_search(said, m,
+                            std::regex(R"(cursor: ([0-9]+) updates, ([0-9]+) shapes, last at (-?[0-9]+),(-?[0-9]+))")));
   CHECK(std::stoi(m[2]) >= 1);  // the shape came along with the first update
   CHECK(m[3] == "321");
   CHECK(m[4] == "123");

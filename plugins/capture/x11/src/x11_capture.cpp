@@ -197,10 +197,10 @@ void X11Capture::cursor(tp_cursor& out) {
   if (img == nullptr) throw Error(TP_ERR_IO, "XFixesGetCursorImage failed");
   out.x = img->x - mon_.x;
   out.y = img->y - mon_.y;
-  out.visible = img->x >= mon_.x && img->y >= mon_.y && img->x < mon_.x + int(mon_.width) &&
-                        img->y < mon_.y + int(mon_.height)
-                    ? 1
-                    : 0;
+  out.visible =
+      img->x >= mon_.x && img->y >= mon_.y && img->x < mon_.x + int(mon_.width) && img->y < mon_.y + int(mon_.height)
+          ? 1
+          : 0;
   if (cursor_pixels_.empty() || img->cursor_serial != cursor_serial_) {
     // Xlib hands the shape as one unsigned long (ARGB in the low 32 bits) a pixel, premultiplied by alpha.
     cursor_serial_ = img->cursor_serial;

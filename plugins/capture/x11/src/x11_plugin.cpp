@@ -37,8 +37,9 @@ class Capture final : public telepane::sdk::Capture {
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.capture.x11", {0, 1, 0})
-      .description("X11 screen capture: XShm grabs, XDamage (an unchanged screen sends nothing), XRandR monitors, XFixes "
-                   "pointer")
+      .description(
+          "X11 screen capture: XShm grabs, XDamage (an unchanged screen sends nothing), XRandR monitors, XFixes "
+          "pointer")
       .schema(kSchema)
       .capture<Capture>("x11", 20);
 }

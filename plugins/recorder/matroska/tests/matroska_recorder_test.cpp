@@ -3,6 +3,8 @@
 // keyframe are left out; a file with no keyframe at all still finishes.
 #include "av_muxer.hpp"
 
+#include "shell.hpp"
+
 #include <catch2/catch.hpp>
 #include <telepane/sdk/status.hpp>
 
@@ -17,16 +19,9 @@
 namespace fs = std::filesystem;
 using telepane::recorder::AvMuxer;
 using telepane::recorder::unsupported_reason;
+using telepane::test::run;
 
 namespace {
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (p && fgets(buf.data(), int(buf.size()), p.get()) != nullptr) out += buf.data();
-  return out;
-}
-
 struct Ivf {
   std::vector<std::vector<uint8_t>> frames;
 };
