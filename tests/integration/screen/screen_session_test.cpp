@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <regex>
 #include <thread>
@@ -87,7 +88,7 @@ TEST_CASE("the recording of a real desktop matches screenshots of the host displ
     Machine viewer_machine;
     TempDir out;
     const std::string video = (out / file).string();
-    ChildProcess viewer(connect_args(desk, {"--headless", "--record", video, "--duration", "9", "--stats"}),
+    ChildProcess viewer(connect_args(desk, {"--headless", "--record", video, "--duration", "10", "--stats"}),
                         viewer_machine.env());
     viewer.close_stdin();
     REQUIRE(viewer.wait_for("session: established", 30s));
@@ -243,4 +244,32 @@ TEST_CASE("the pointer travels apart from the picture: the viewer moves it and h
   CHECK(std::stoi(m[2]) >= 1);  // the shape came along with the first update
   CHECK(m[3] == "321");
   CHECK(m[4] == "123");
+}
+
+TEST_CASE("host-side recording: with host.screen.record_dir each session's stream is written where ffprobe reads it") {
+  Xvfb x;
+  TempDir out;
+  auto clock = app(x, {"xclock", "-update", "1"});
+  SharedDesk desk("host: {screen: {record_dir: \"" + (out / "recordings").string() + "\", codecs: [vp9]}}\n",
+                  {{"DISPLAY", x.display}});
+  Machine viewer_machine;
+  ChildProcess viewer(connect_args(desk, {"--headless", "--duration", "3"}), viewer_machine.env());
+  viewer.close_stdin();
+  REQUIRE(viewer.wait_exit(30s) == 0);
+  REQUIRE(desk.host->wait_for("session: closed", 20s));
+  std::vector<std::filesystem::path> files;
+  for (int i = 0; i < 100 && files.empty(); ++i) {
+    std::this_thread::sleep_for(50ms);
+    if (std::filesystem::exists(out / "recordings"))
+      for (const auto& e : std::filesystem::directory_iterator(out / "recordings")) files.push_back(e.path());
+  }
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].extension() == ".webm");
+  const auto probe =
+      run("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+          "stream=codec_name,width,height,nb_read_frames -of csv=p=0 " +
+          files[0].string());
+  INFO(probe);
+  CHECK(probe.rfind("vp9,640,480,", 0) == 0);
+  CHECK(std::stoi(probe.substr(12)) >= 3);  // the first picture, its refinements, the clock's ticks
 }
