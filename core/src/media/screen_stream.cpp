@@ -16,11 +16,16 @@ void ScreenStats::on_bytes(std::size_t n) {
   s_.bytes += n;
 }
 
-void ScreenStats::on_decoded(int64_t now_ns, std::optional<int64_t> latency_ns) {
+void ScreenStats::on_decoded(int64_t now_ns, int64_t capture_ns) {
   std::lock_guard lock(mu_);
   if (s_.frames++ == 0) first_ns_ = now_ns;
   last_ns_ = now_ns;
-  if (latency_ns) latencies_ns_.push_back(*latency_ns);
+  if (capture_ns > 0) raw_ns_.push_back(now_ns - capture_ns);
+}
+
+void ScreenStats::on_clock_offset(int64_t offset_ns) {
+  std::lock_guard lock(mu_);
+  offset_ns_ = offset_ns;
 }
 
 void ScreenStats::on_keyframe_request() {
@@ -49,8 +54,9 @@ ScreenSummary ScreenStats::summary() const {
     out.fps = double(out.frames - 1) / out.seconds;
     out.kbps = double(out.bytes) * 8 / 1000 / out.seconds;
   }
-  if (!latencies_ns_.empty()) {
-    auto sorted = latencies_ns_;
+  if (!raw_ns_.empty() && offset_ns_) {
+    auto sorted = raw_ns_;
+    for (auto& v : sorted) v += *offset_ns_;
     std::sort(sorted.begin(), sorted.end());
     const auto at = [&](double q) {
       const auto i = std::min(sorted.size() - 1, std::size_t(q * double(sorted.size())));

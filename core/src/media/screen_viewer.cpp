@@ -132,6 +132,7 @@ class ScreenViewer final : public session::SessionService {
     if (!best_rtt_ || rtt <= *best_rtt_) {
       best_rtt_ = rtt;
       offset_ns_ = e.host_ns() - (e.viewer_ns() + now) / 2;
+      if (cfg_.stats) cfg_.stats->on_clock_offset(offset_ns_);
     }
   }
 
@@ -225,13 +226,7 @@ class ScreenViewer final : public session::SessionService {
   }
 
   void decoded(const tp_frame& frame) {
-    const int64_t now = monotonic_ns();
-    std::optional<int64_t> latency;
-    {
-      std::lock_guard lock(mu_);
-      if (best_rtt_ && frame.capture_time_ns > 0) latency = now + offset_ns_ - frame.capture_time_ns;
-    }
-    if (cfg_.stats) cfg_.stats->on_decoded(now, latency);
+    if (cfg_.stats) cfg_.stats->on_decoded(monotonic_ns(), frame.capture_time_ns);
     if (cfg_.on_frame) cfg_.on_frame(frame);
   }
 

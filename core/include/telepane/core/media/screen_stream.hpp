@@ -62,7 +62,11 @@ class ScreenStats {
  public:
   void on_stream(const StreamInfo& info);
   void on_bytes(std::size_t n);
-  void on_decoded(int64_t now_ns, std::optional<int64_t> latency_ns);
+  // A picture decoded at `now_ns` (this clock) that was captured at `capture_ns` (the host's clock; 0: unknown).
+  void on_decoded(int64_t now_ns, int64_t capture_ns);
+  // The host's clock minus this one, as best known so far. Latencies are figured with the latest estimate when a
+  // summary is taken, so early pictures do not carry the first, rougher estimates.
+  void on_clock_offset(int64_t offset_ns);
   void on_keyframe_request();
   void on_decode_error();
   void on_cursor(int32_t x, int32_t y, bool new_shape);
@@ -72,7 +76,8 @@ class ScreenStats {
   mutable std::mutex mu_;
   ScreenSummary s_;
   int64_t first_ns_ = 0, last_ns_ = 0;
-  std::vector<int64_t> latencies_ns_;
+  std::vector<int64_t> raw_ns_;  // decoded minus captured, across the two clocks
+  std::optional<int64_t> offset_ns_;
 };
 
 // A one-line human summary: "screen: 1920x1080 vp9, 598 frames in 10.0 s (59.8 fps), 3.1 Mbit/s, latency ms p50
