@@ -41,7 +41,8 @@ typedef struct tp_capture_vtbl {
    * is reachable, an extension exists). [main thread, at load] */
   tp_status (*probe)(const tp_host* host, tp_error* err);
 
-  /* Opens a capture. On TP_OK *out is a new object the caller destroys with destroy(). [control thread] */
+  /* Opens a capture. On TP_OK *out is a new object the caller destroys with destroy(). [the capture thread that
+   * will grab from it: backends such as X11 bind their connection to one thread] */
   tp_status (*create)(const tp_host* host, const tp_capture_params* params, tp_capture** out, tp_error* err);
 
   /* Waits up to timeout_us for the screen to change and fills *frame (struct_size set by the caller). Returns
@@ -50,7 +51,7 @@ typedef struct tp_capture_vtbl {
    * [capture thread] one thread at a time per object. */
   tp_status (*grab)(tp_capture* capture, int64_t timeout_us, tp_frame* frame, tp_error* err);
 
-  /* [control thread] after the capture thread stopped calling grab(). */
+  /* [the capture thread, or any thread once it stopped calling grab()] */
   void (*destroy)(tp_capture* capture);
 
   /* Since ABI 1.1; may be NULL. Reads the pointer's position and shape now (out->struct_size set by the caller).

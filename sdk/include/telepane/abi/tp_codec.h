@@ -39,7 +39,8 @@ typedef struct tp_encoder_vtbl {
   tp_pixel_format input_format; /* the frames encode() wants; the pipeline converts captured frames to it */
   /* Encodes one real frame of these params, to prove the codec works here. [main thread, at load; any thread] */
   tp_status (*probe)(const tp_host* host, const tp_video_params* params, tp_error* err);
-  /* [control thread] On TP_OK *out is a new encoder the caller destroys with destroy(). */
+  /* On TP_OK *out is a new encoder the caller destroys with destroy(). [the encode thread, or any thread before it
+   * starts] */
   tp_status (*create)(const tp_host* host, const tp_video_params* params, tp_encoder** out, tp_error* err);
   /* Encodes one frame; writes zero or more packets to sink before returning. [encode thread] never blocks on I/O. */
   tp_status (*encode)(tp_encoder* encoder, const tp_frame* frame, const tp_packet_sink* sink, tp_error* err);
@@ -47,19 +48,20 @@ typedef struct tp_encoder_vtbl {
   tp_status (*request_keyframe)(tp_encoder* encoder);
   /* Changes the target bitrate from the next frame on. [any thread] */
   tp_status (*set_bitrate)(tp_encoder* encoder, uint32_t kbps);
-  /* [control thread] after the encode thread stopped. */
+  /* [the encode thread, or any thread after it stopped] */
   void (*destroy)(tp_encoder* encoder);
 } tp_encoder_vtbl;
 
 typedef struct tp_decoder_vtbl {
   uint32_t struct_size;
   tp_pixel_format output_format; /* the frames decode() writes */
-  /* [control thread] `params` carries the expected size and the format the caller wants frames in. */
+  /* `params` carries the expected size and the format the caller wants frames in. [the decode thread, or any
+   * thread before it starts] */
   tp_status (*create)(const tp_host* host, const tp_video_params* params, tp_decoder** out, tp_error* err);
   /* Decodes one packet; writes zero or more frames to sink. A corrupt packet returns TP_ERR_PROTOCOL and leaves
    * the decoder usable from the next keyframe. [decode thread] */
   tp_status (*decode)(tp_decoder* decoder, const tp_packet* packet, const tp_frame_sink* sink, tp_error* err);
-  /* [control thread] after the decode thread stopped. */
+  /* [the decode thread, or any thread after it stopped] */
   void (*destroy)(tp_decoder* decoder);
 } tp_decoder_vtbl;
 
