@@ -84,8 +84,9 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     if (!cfg.auth) throw std::runtime_error("no password method is loaded (is org.telepane.auth.password enabled?)");
     cfg.secret = password;
     auto stats = std::make_shared<core::media::ScreenStats>();
+    auto remote = std::make_shared<core::media::ScreenRemote>();
     try {
-      cfg.services.push_back(viewer_screen(rt, {opts.record, stats}));
+      cfg.services.push_back(viewer_screen(rt, {opts.record, stats, remote, &Terminal::say}));
     } catch (const std::exception& e) {
       if (!opts.record.empty() || opts.stats) throw;
       logger.warn("connect", std::string("no screen: ") + e.what());
@@ -192,7 +193,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
             },
             [&](const std::string& line) {
               std::string reply;
-              if (!viewer_command(line, rt.bus(), session.capabilities(), reply)) return false;
+              if (!viewer_command(line, {rt.bus(), session.capabilities(), remote.get()}, reply)) return false;
               Terminal::say(reply);
               return true;
             });

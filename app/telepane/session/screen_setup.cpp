@@ -97,6 +97,13 @@ core::session::ServiceSpec viewer_screen(core::Runtime& rt, const ViewerScreenOp
   c.decoders = by_preference(rt.plugins().features(TP_KIND_DECODER), texts(*cfg.at_path("connect.codecs")));
   c.max_fps = uint32_t(*cfg.at_path("connect.max_fps")->as_int());
   c.stats = options.stats;
+  c.remote = options.remote;
+  if (options.notice) {
+    c.on_unavailable = [notice = options.notice](const std::string& why) { notice("no picture: " + why); };
+    c.on_display_refused = [notice = options.notice](uint32_t index, const std::string& why) {
+      notice("the host did not switch to display " + std::to_string(index) + ": " + why);
+    };
+  }
   if (!options.record_path.empty()) {
     if (rt.plugins().features(TP_KIND_RECORDER).empty())
       throw std::runtime_error("--record needs a recorder plugin (is org.telepane.recorder.matroska enabled?)");

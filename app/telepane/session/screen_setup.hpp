@@ -3,9 +3,11 @@
 #pragma once
 
 #include <telepane/core/media/screen_stream.hpp>
+#include <telepane/core/media/screen_viewer.hpp>
 #include <telepane/core/runtime/runtime.hpp>
 #include <telepane/core/session/session_service.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,8 @@ core::session::ServiceSpec host_screen(core::Runtime& rt);
 struct ViewerScreenOptions {
   std::string record_path;  // empty: no recording
   std::shared_ptr<core::media::ScreenStats> stats;
+  std::shared_ptr<core::media::ScreenRemote> remote;
+  std::function<void(const std::string&)> notice;  // what the person should read: why there is no picture, ...
 };
 // connect.codecs/max_fps. With a recording, only codecs its container holds are offered. Throws
 // std::runtime_error naming what is missing (no decoder, no recorder, no codec the file can hold).

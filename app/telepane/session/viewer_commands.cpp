@@ -13,7 +13,8 @@ namespace in = sdk::input;
 namespace {
 constexpr const char* kHelp =
     "commands: /move X Y, /click X Y [left|middle|right], /scroll DY, /type TEXT, /key [ctrl+|shift+|alt+]NAME "
-    "(a character, Return, Tab, BackSpace, Escape, Delete, Home, End, Left, Right, Up, Down, F1-F12), /clip TEXT";
+    "(a character, Return, Tab, BackSpace, Escape, Delete, Home, End, Left, Right, Up, Down, F1-F12), /clip TEXT, "
+    "/display N (the host's monitor to show)";
 
 void send(core::EventBus& bus, const in::Event& e) {
   const auto bytes = in::encode(e);
@@ -65,8 +66,9 @@ void press(core::EventBus& bus, uint32_t keysym) {
 }
 }  // namespace
 
-bool viewer_command(const std::string& line, core::EventBus& bus, const std::vector<std::string>& granted,
-                    std::string& reply) {
+bool viewer_command(const std::string& line, const ViewerControls& controls, std::string& reply) {
+  core::EventBus& bus = controls.bus;
+  const auto& granted = controls.granted;
   if (line.empty() || line[0] != '/') return false;
   std::istringstream words(line.substr(1));
   std::string cmd;
@@ -141,6 +143,15 @@ bool viewer_command(const std::string& line, core::EventBus& bus, const std::vec
     press(bus, *sym);
     for (auto it = mods.rbegin(); it != mods.rend(); ++it) send(bus, in::Key{*it, false});
     reply = "pressed " + rest;
+  } else if (cmd == "display") {
+    int index = -1;
+    if (!(args >> index) || index < 0 || index > 255) {
+      reply = "/display needs N, the host's display (monitor) to show: 0 is the primary";
+      return true;
+    }
+    reply = controls.screen != nullptr && controls.screen->select_display(uint32_t(index))
+                ? "asked the host for display " + std::to_string(index)
+                : "no screen stream to switch";
   } else if (cmd == "clip") {
     bus.publish("clipboard.send", rest);
     reply = "sent " + std::to_string(rest.size()) + " bytes to the host's clipboard";

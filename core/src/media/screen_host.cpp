@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 namespace telepane::core::media {
 using namespace std::chrono_literals;
@@ -40,6 +41,7 @@ struct Picture {
   std::unique_ptr<sdk::FrameBuffer> copy;  // when the capture already gives the encoder's format
   tp_frame frame{};
   int64_t capture_ns = 0;
+  uint32_t display = 0;
 
   void fill(const tp_frame& grabbed, tp_pixel_format format) {
     const tp_frame& converted = converter.convert(grabbed, format);
@@ -99,6 +101,13 @@ class ScreenHost final : public session::SessionService {
         cv_.notify_all();
         return;
       }
+      case screen::Message::kSelectDisplay: {
+        if (m.select_display().index() > 255) throw session::ServiceError("a display index out of range");
+        std::lock_guard lock(mu_);
+        display_wanted_ = m.select_display().index();
+        cv_.notify_all();
+        return;
+      }
       case screen::Message::kClockProbe: {
         screen::Message echo;
         echo.mutable_clock_echo()->set_viewer_ns(m.clock_probe().viewer_ns());
@@ -151,8 +160,9 @@ class ScreenHost final : public session::SessionService {
   // [capture thread]
   void capture_loop() {
     std::optional<plugins::CaptureObject> capture;
+    uint32_t display = cfg_.display;
     try {
-      tp_capture_params params{sizeof(tp_capture_params), cfg_.display, 0, 0, fps_};
+      tp_capture_params params{sizeof(tp_capture_params), display, 0, 0, fps_};
       capture.emplace(plugins::create_capture(*cfg_.capture, params));
     } catch (const std::exception& e) {
       return unavailable(std::string("screen capture failed: ") + e.what());
@@ -170,6 +180,11 @@ class ScreenHost final : public session::SessionService {
                              [&] { return stop_ || (!pending_ && rate_.may_send(fps_, Clock::now())); })) {
         }
         if (stop_) return;
+        if (auto wanted = std::exchange(display_wanted_, std::nullopt); wanted && *wanted != display) {
+          lock.unlock();
+          switch_display(capture, display, *wanted);
+          continue;
+        }
         if (Clock::now() < next_due) {
           cv_.wait_until(lock, next_due, [&] { return stop_; });
           if (stop_) return;
@@ -194,6 +209,7 @@ class ScreenHost final : public session::SessionService {
       if (s == TP_ERR_AGAIN) continue;  // nothing changed: no frame
       if (s != TP_OK) return unavailable(std::string("screen capture stopped: ") + err.message);
       auto picture = take_free();
+      picture->display = display;
       try {
         picture->fill(grabbed, format_);
       } catch (const std::exception& e) {
@@ -211,6 +227,23 @@ class ScreenHost final : public session::SessionService {
       }
       cv_.notify_all();
       next_due = started + interval();
+    }
+  }
+
+  // [capture thread] Opens display `wanted` in place of `display`; on failure the stream stays where it was and the
+  // viewer is told why.
+  void switch_display(std::optional<plugins::CaptureObject>& capture, uint32_t& display, uint32_t wanted) {
+    try {
+      tp_capture_params params{sizeof(tp_capture_params), wanted, 0, 0, fps_};
+      *capture = plugins::create_capture(*cfg_.capture, params);  // the old one is destroyed in the assignment
+      display = wanted;
+      sent_cursor_ = false;  // the new display's pointer, shape included
+      log_.info("screen", "showing display " + std::to_string(wanted));
+    } catch (const std::exception& e) {
+      screen::Message m;
+      m.mutable_display_refused()->set_index(wanted);
+      m.mutable_display_refused()->set_reason(e.what());
+      endpoint_.send(to_bytes(m));
     }
   }
 
@@ -300,10 +333,11 @@ class ScreenHost final : public session::SessionService {
 
   void encode(const Picture& picture, bool keyframe, uint32_t kbps) {
     const tp_frame& f = picture.frame;
-    if (!encoder_ || f.width != width_ || f.height != height_) {
+    if (!encoder_ || f.width != width_ || f.height != height_ || picture.display != display_) {
       encoder_.reset();
       width_ = f.width;
       height_ = f.height;
+      display_ = picture.display;
       encoder_kbps_ = kbps;
       tp_video_params params{sizeof(tp_video_params), width_, height_, fps_, kbps, format_};
       encoder_.emplace(plugins::create_encoder(encoder_feature_, params));
@@ -313,6 +347,7 @@ class ScreenHost final : public session::SessionService {
       start->set_width(width_);
       start->set_height(height_);
       start->set_stream(++stream_);
+      start->set_display(display_);
       endpoint_.send(to_bytes(m));
       const StreamInfo info{encoder_feature_.feature->name, width_, height_};
       if (!sink_ && cfg_.make_sink && stream_ == 1) {
@@ -379,6 +414,7 @@ class ScreenHost final : public session::SessionService {
   std::condition_variable cv_;
   bool stop_ = false;
   bool keyframe_wanted_ = false;
+  std::optional<uint32_t> display_wanted_;
   std::unique_ptr<Picture> pending_;
   std::vector<std::unique_ptr<Picture>> free_;
   RateController rate_;
@@ -396,7 +432,7 @@ class ScreenHost final : public session::SessionService {
   // Encode thread only.
   std::unique_ptr<PacketSink> sink_;
   std::optional<plugins::EncoderObject> encoder_;
-  uint32_t width_ = 0, height_ = 0, encoder_kbps_ = 0, stream_ = 0;
+  uint32_t width_ = 0, height_ = 0, encoder_kbps_ = 0, stream_ = 0, display_ = 0;
   uint64_t frames_ = 0;
   int64_t stream_start_ns_ = 0;
 

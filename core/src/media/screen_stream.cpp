@@ -76,12 +76,12 @@ std::string describe(const ScreenSummary& s) {
   std::snprintf(line, sizeof line,
                 "screen: %ux%u %s, %llu frames in %.1f s (%.1f fps), %.2f Mbit/s, capture-to-decoded latency ms "
                 "p50 %.1f p95 %.1f p99 %.1f, %llu keyframe requests, %llu decode errors; cursor: %llu updates, %llu "
-                "shapes, last at %d,%d",
+                "shapes, last at %d,%d; display %u",
                 s.stream.width, s.stream.height, s.stream.codec.c_str(), static_cast<unsigned long long>(s.frames),
                 s.seconds, s.fps, s.kbps / 1000, s.latency_p50, s.latency_p95, s.latency_p99,
                 static_cast<unsigned long long>(s.keyframe_requests), static_cast<unsigned long long>(s.decode_errors),
                 static_cast<unsigned long long>(s.cursor_updates), static_cast<unsigned long long>(s.cursor_shapes),
-                s.cursor_x, s.cursor_y);
+                s.cursor_x, s.cursor_y, s.stream.display);
   return line;
 }
 

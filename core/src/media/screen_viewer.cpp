@@ -12,6 +12,34 @@
 namespace telepane::core::media {
 using namespace std::chrono_literals;
 
+bool ScreenRemote::select_display(uint32_t index) {
+  std::lock_guard lock(mu_);
+  if (!select_) return false;
+  select_(index);
+  return true;
+}
+
+// Connects a ScreenRemote to one running service for the service's lifetime.
+class ScreenRemoteAttachment {
+ public:
+  ScreenRemoteAttachment(std::shared_ptr<ScreenRemote> remote, std::function<void(uint32_t)> select)
+      : remote_(std::move(remote)) {
+    if (!remote_) return;
+    std::lock_guard lock(remote_->mu_);
+    remote_->select_ = std::move(select);
+  }
+  ~ScreenRemoteAttachment() {
+    if (!remote_) return;
+    std::lock_guard lock(remote_->mu_);
+    remote_->select_ = nullptr;
+  }
+  ScreenRemoteAttachment(const ScreenRemoteAttachment&) = delete;
+  ScreenRemoteAttachment& operator=(const ScreenRemoteAttachment&) = delete;
+
+ private:
+  std::shared_ptr<ScreenRemote> remote_;
+};
+
 namespace {
 
 // Many probes early (one of them likely meets no queue either way, which is the sample that counts), then a few to
@@ -62,6 +90,12 @@ class ScreenViewer final : public session::SessionService {
       }
       case screen::Message::kClockEcho: return on_clock(m.clock_echo());
       case screen::Message::kCursor: return on_cursor(m.cursor());
+      case screen::Message::kDisplayRefused: {
+        const auto& r = m.display_refused();
+        log_.warn("screen", "the host did not switch to display " + std::to_string(r.index()) + ": " + r.reason());
+        if (cfg_.on_display_refused) cfg_.on_display_refused(r.index(), r.reason());
+        return;
+      }
       case screen::Message::kUnavailable: {
         log_.warn("screen", "the host cannot stream: " + m.unavailable().reason());
         if (cfg_.on_unavailable) cfg_.on_unavailable(m.unavailable().reason());
@@ -183,7 +217,7 @@ class ScreenViewer final : public session::SessionService {
     decoder_.emplace(plugins::create_decoder(*feature, params));
     stream_ = s.stream();
     need_keyframe_ = true;
-    const StreamInfo info{s.codec(), s.width(), s.height()};
+    const StreamInfo info{s.codec(), s.width(), s.height(), s.display()};
     if (cfg_.stats) cfg_.stats->on_stream(info);
     if (!sink_ && cfg_.make_sink && !sink_failed_) {
       try {
@@ -195,7 +229,7 @@ class ScreenViewer final : public session::SessionService {
     }
     if (sink_) sink_->stream(info);
     log_.info("screen", "stream " + std::to_string(stream_) + ": " + s.codec() + " " + std::to_string(s.width()) + "x" +
-                            std::to_string(s.height()));
+                            std::to_string(s.height()) + " (display " + std::to_string(s.display()) + ")");
   }
 
   void decode(const screen::Frame& f) {
@@ -235,6 +269,12 @@ class ScreenViewer final : public session::SessionService {
   Logger& log_;
   session::ServiceEndpoint& endpoint_;
   CursorState cursor_;  // session worker only
+  // Detaches (in its destructor) before the members it uses go, so no request reaches a half-destroyed service.
+  ScreenRemoteAttachment remote_{cfg_.remote, [this](uint32_t index) {
+                                   screen::Message m;
+                                   m.mutable_select_display()->set_index(index);
+                                   endpoint_.send(to_bytes(m));
+                                 }};
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -273,3 +273,35 @@ TEST_CASE("host-side recording: with host.screen.record_dir each session's strea
   CHECK(probe.rfind("vp9,640,480,", 0) == 0);
   CHECK(std::stoi(probe.substr(12)) >= 3);  // the first picture, its refinements, the clock's ticks
 }
+
+TEST_CASE("several monitors: the viewer switches the host's display live, and an unknown one is refused, named") {
+  Xvfb x("1280x480x24");
+  const std::string xr = "xrandr --display " + x.display;
+  // Two monitors side by side on the one screen (besides the screen's own), as XRandR describes real ones.
+  REQUIRE(std::system((xr + " --setmonitor left 640/169x480/127+0+0 none && " + xr +
+                       " --setmonitor right 640/169x480/127+640+0 none")
+                          .c_str()) == 0);
+  auto clock = app(x, {"xclock", "-geometry", "200x200+700+100", "-update", "1"});
+  SharedDesk desk("", {{"DISPLAY", x.display}});
+  Machine viewer_machine;
+  ChildProcess viewer(connect_args(desk, {"--headless", "--stats"}), viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  std::this_thread::sleep_for(500ms);
+  viewer.write("/display 9\n");
+  REQUIRE(viewer.wait_for("the host did not switch to display 9: ", 10s));
+  CHECK(viewer.out().find("display 9 does not exist (this screen has 3)") != std::string::npos);
+  viewer.write("/display 2\n");
+  REQUIRE(viewer.wait_for("asked the host for display 2", 10s));
+  std::this_thread::sleep_for(2s);
+  viewer.close_stdin();
+  REQUIRE(viewer.wait_exit(20s) == 0);
+  INFO(viewer.out() << viewer.err());
+  CHECK(viewer.out().find("reconnecting") == std::string::npos);
+  // A second stream started, on the display asked for, in the same session; the first showed another monitor.
+  const std::string said = viewer.out(), log = viewer.err();
+  std::smatch m;
+  REQUIRE(std::regex_search(said, m, std::regex(R"(screen: ([0-9]+)x([0-9]+) .*; display ([0-9]+))")));
+  CHECK(m[3] == "2");
+  CHECK(std::regex_search(log, std::regex(R"(stream 1: \w+ [0-9]+x480 \(display 0\))")));
+  CHECK(std::regex_search(log, std::regex("stream 2: \\w+ " + std::string(m[1]) + "x480 \\(display 2\\)")));
+}

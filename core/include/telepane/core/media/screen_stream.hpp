@@ -19,6 +19,7 @@ struct StreamInfo {
   std::string codec;
   uint32_t width = 0;
   uint32_t height = 0;
+  uint32_t display = 0;  // which of the host's displays
 };
 
 // Receives a stream's encoded packets as they are sent (host) or received (viewer), e.g. to record them.

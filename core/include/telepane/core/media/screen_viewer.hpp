@@ -12,10 +12,24 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace telepane::core::media {
+
+// What a frontend asks of the host's screen while a session runs; shared between the frontend and the session's
+// screen service, which attaches itself while it runs. [any thread]
+class ScreenRemote {
+ public:
+  // Asks the host to show its display `index` (0: the primary). False when no screen stream is running.
+  bool select_display(uint32_t index);
+
+ private:
+  friend class ScreenRemoteAttachment;
+  std::mutex mu_;
+  std::function<void(uint32_t)> select_;
+};
 
 struct ScreenViewerConfig {
   std::vector<plugins::FeatureRef> decoders;  // most wanted first
@@ -29,7 +43,10 @@ struct ScreenViewerConfig {
   std::function<void(const CursorState&)> on_cursor;
   // The host cannot stream, and why. [session worker]
   std::function<void(const std::string&)> on_unavailable;
-  std::shared_ptr<ScreenStats> stats;  // may be null
+  // The host could not show the display asked for, and why; the stream stays where it was. [session worker]
+  std::function<void(uint32_t index, const std::string& why)> on_display_refused;
+  std::shared_ptr<ScreenRemote> remote;  // may be null
+  std::shared_ptr<ScreenStats> stats;    // may be null
 };
 
 session::ServiceSpec screen_viewer_service(ScreenViewerConfig config, Logger& log);
