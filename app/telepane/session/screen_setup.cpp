@@ -8,6 +8,7 @@
 #include <atomic>
 #include <ctime>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 namespace telepane::app {
@@ -78,14 +79,18 @@ core::session::ServiceSpec host_screen(core::Runtime& rt) {
       std::tm tm{};
       localtime_r(&now, &tm);
       std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-      const std::string ext = info.codec == "vp8" || info.codec == "vp9" ? ".webm" : ".mkv";
-      const auto path =
-          (std::filesystem::path(dir) / ("telepane-" + std::string(stamp) + "-" + std::to_string(++*counter) + ext))
-              .string();
-      auto recorder = recorder_for(rt, path, info.codec);
-      if (!recorder) throw std::runtime_error("no loaded recorder can write " + info.codec + " into " + path);
-      std::filesystem::create_directories(dir);
-      return std::make_unique<media::Recording>(*recorder, path, rt.logger());
+      const auto stem =
+          (std::filesystem::path(dir) / ("telepane-" + std::string(stamp) + "-" + std::to_string(++*counter))).string();
+      // The first container a loaded recorder lists (its own order: webm before mkv) that holds the codec.
+      for (const auto& r : rt.plugins().features(TP_KIND_RECORDER)) {
+        std::istringstream extensions(r.vtable<tp_recorder_vtbl>()->extensions);
+        for (std::string ext; std::getline(extensions, ext, ',');)
+          if (media::Recording::supports(r, stem + "." + ext, info.codec)) {
+            std::filesystem::create_directories(dir);
+            return std::make_unique<media::Recording>(r, stem + "." + ext, rt.logger());
+          }
+      }
+      throw std::runtime_error("no loaded recorder can write " + info.codec + " (host.screen.record_dir)");
     };
   }
   return media::screen_host_service(std::move(c), rt.logger());

@@ -80,6 +80,9 @@ class ScreenHost final : public session::SessionService {
     cv_.notify_all();
     if (capture_thread_.joinable()) capture_thread_.join();
     if (encode_thread_.joinable()) encode_thread_.join();
+    if (started_)
+      log_.debug("screen",
+                 std::to_string(frames_) + " frames sent, " + std::to_string(skipped_) + " stale pictures skipped");
   }
   ScreenHost(const ScreenHost&) = delete;
   ScreenHost& operator=(const ScreenHost&) = delete;

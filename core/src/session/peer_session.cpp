@@ -65,14 +65,13 @@ struct PeerSession::Impl {
   // A granted service's channel end. Outlives its service object, which may call it until destroyed.
   struct Service final : ServiceEndpoint {
     Service(Impl* i, uint16_t c, std::string cap) : impl(i), channel(c), capability(std::move(cap)) {}
-    ~Service() override { object.reset(); }  // the service goes before the endpoint it holds
     void send(Bytes message) override { impl->post(Outgoing{channel, std::move(message)}); }
     void close(const std::string& reason) override { impl->post(CloseRequest{reason.empty() ? "closed" : reason}); }
     bool is_host() const override { return !impl->cfg.secure.initiator; }
     Impl* impl;
     uint16_t channel;
     std::string capability;
-    std::unique_ptr<SessionService> object;  // null: granted, but this end has no such service
+    std::unique_ptr<SessionService> object;  // last: goes before the endpoint it holds; null: not on this end
   };
 
   PeerSessionConfig cfg;

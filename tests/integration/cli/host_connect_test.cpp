@@ -210,3 +210,19 @@ TEST_CASE("the connection drops mid-session: the viewer reconnects and the sessi
   CHECK(host_out.find("session: authenticating") == host_out.rfind("session: authenticating"));
   CHECK(host_out.find("viewer: sent as the line went down") == host_out.rfind("viewer: sent as the line went down"));
 }
+
+TEST_CASE("a terminal line that never ends is dropped with a note, and the terminal still works") {
+  SharedDesk desk;
+  Machine viewer_machine;
+  desk.host->write(std::string(70000, 'x'));
+  REQUIRE(desk.host->wait_for("a line of over 65536 bytes on the terminal was dropped", 20s));
+  desk.host->write(std::string(1000, 'y') + "\n");  // the rest of that line: dropped too, not chat
+  ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address, "--password", desk.otp},
+                      viewer_machine.env());
+  REQUIRE(viewer.wait_for("session: established", 30s));
+  desk.host->write("after the long line\n");
+  REQUIRE(viewer.wait_for("host: after the long line", 20s));
+  CHECK(viewer.out().find("yyyy") == std::string::npos);
+  viewer.close_stdin();
+  CHECK(viewer.wait_exit(20s) == 0);
+}

@@ -90,6 +90,12 @@ TEST_CASE("enabling and disabling in YAML changes plugins list") {
     CHECK(r.out.find("capture           disabled") != std::string::npos);
     CHECK(r.out.find("encoder,decoder   loaded") != std::string::npos);
   }
+  SECTION("add loads a plugin that is off by default, leaving the others as they are") {
+    auto r = cli.run({"--set", "plugins.add=[org.telepane.capture.testpattern]", "plugins", "list"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("org.telepane.capture.testpattern  0.1.0     capture           loaded") != std::string::npos);
+    CHECK(r.out.find("org.telepane.codec.raw            0.1.0     encoder,decoder   loaded") != std::string::npos);
+  }
   SECTION("--set beats the files") {
     cli.home.write("config/telepane/peer.yaml", "plugins:\n  disable: [org.telepane.codec.raw]\n");
     auto r = cli.run({"--set", "plugins.disable=[]", "plugins", "list"});
