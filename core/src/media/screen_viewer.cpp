@@ -252,10 +252,11 @@ class ScreenViewer final : public session::SessionService {
                         return TP_OK;
                       }};
     if (tp_status s = decoder_->vtable()->decode(decoder_->get(), &p, &out, &err); s != TP_OK) {
-      if (cfg_.stats) cfg_.stats->on_decode_error();
       log_.warn("screen", std::string("a video packet did not decode (") + err.message + "); asking for a keyframe");
       need_keyframe_ = true;
       request_keyframe(std::string("decoder error: ") + err.message);
+      // Counted after the request: whoever sees the error in the stats also sees the request it caused.
+      if (cfg_.stats) cfg_.stats->on_decode_error();
     }
   }
 
