@@ -62,11 +62,15 @@ CliOptions parse_cli(int argc, const char* const* argv) {
 std::string help_text() {
   CliOptions scratch;
   std::string text =
-      "Usage: telepane [OPTIONS] COMMAND [ARGS]\n"
+      "Usage: telepane [OPTIONS] [COMMAND [ARGS]]\n"
       "\n"
       "Telepane, a self-hosted remote desktop: this is the peer.\n"
       "\n"
       "Commands:\n"
+      "  (none), desktop           the desktop app: a window that shares this machine (its ID, one-time password,\n"
+      "                            online state, a prompt for each viewer when host.confirm is ask) and connects to\n"
+      "                            others (remote view with mouse, keyboard, clipboard, chat), with an address\n"
+      "                            book and a settings page; needs a display and the frontend plugin\n"
       "  host [--listen ADDR] [--server S -k KEY]\n"
       "                            share this machine (headless): prints its ID and one-time password, registers\n"
       "                            at the rendezvous server if one is set; chat on the terminal; SIGINT stops it\n"

@@ -25,9 +25,10 @@ int main(int argc, char** argv) {
       std::cout << "telepane " << TELEPANE_VERSION << " (plugin ABI " << TP_ABI_MAJOR << "." << TP_ABI_MINOR << ")\n";
       return kExitOk;
     }
-    if (opts.words.empty()) return usage("no command given");
     telepane::core::Logger logger;
+    if (opts.words.empty()) return desktop_command(opts, logger);
     const std::string& command = opts.words[0];
+    if (command == "desktop") return desktop_command(opts, logger);
     if (command == "plugins") return plugins_command(opts, logger);
     if (command == "config") return config_command(opts, logger);
     if (command == "plugin") return plugin_new_command(opts);

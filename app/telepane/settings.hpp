@@ -6,5 +6,7 @@
 namespace telepane::app {
 
 core::config::Schema peer_settings();
+// The program's own sections of that schema, as JSON object members ("host": {...}, ...): the settings page draws them.
+const char* peer_sections_json();
 
 }  // namespace telepane::app

@@ -54,7 +54,9 @@ static_assert(sizeof(tp_crypto_vtbl) == 88 && offsetof(tp_crypto_vtbl, handshake
 static_assert(sizeof(tp_auth_vtbl) == 40 && offsetof(tp_auth_vtbl, verify) == 24);
 static_assert(offsetof(tp_service_vtbl, capability) == 8 && offsetof(tp_service_vtbl, priority) == 16);
 static_assert(sizeof(tp_service_vtbl) == 48);
-static_assert(sizeof(tp_frontend_vtbl) == 24);
+// ABI 1.1 ended the frontend vtable at request_quit (24 bytes); 1.2 appended present.
+static_assert(offsetof(tp_frontend_vtbl, request_quit) == 16 && offsetof(tp_frontend_vtbl, present) == 24 &&
+              sizeof(tp_frontend_vtbl) == 32);
 static_assert(sizeof(tp_registry_vtbl) == 40 && sizeof(tp_peer_record) == 144);
 
 TEST_CASE("enums keep 0 as INVALID so a zeroed struct never looks valid") {

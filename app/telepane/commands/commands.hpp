@@ -26,5 +26,6 @@ int known_hosts_command(const CliOptions& opts);
 int password_command(const CliOptions& opts, core::Logger& logger);
 int host_command(const CliOptions& opts, core::Logger& logger);
 int connect_command(const CliOptions& opts, core::Logger& logger);
+int desktop_command(const CliOptions& opts, core::Logger& logger);
 
 }  // namespace telepane::app

@@ -8,13 +8,14 @@
 
 namespace telepane::app {
 
-void ConfirmPrompt::ask(const core::session::ConfirmRequest& request, std::function<void(bool)> answer) {
+void ConfirmPrompt::ask(const core::session::ConfirmRequest& request,
+                        std::function<void(core::session::ConfirmDecision)> answer) {
   const std::string who = request.viewer_key ? "device " + core::identity::fingerprint_of(*request.viewer_key)
                                              : std::string("an unidentified device");
   std::lock_guard lock(mu_);
   if (closed_) {
     Terminal::say("refused a viewer from " + request.viewer_address + ": nobody is at the terminal to accept it");
-    return answer(false);
+    return answer({});
   }
   pending_.push_back({"viewer from " + request.viewer_address + " (" + who + ") wants to connect. Accept? [y/N]",
                       std::move(answer), std::chrono::steady_clock::now() + timeout_});
@@ -26,7 +27,7 @@ void ConfirmPrompt::show_front() {
 }
 
 bool ConfirmPrompt::take_line(const std::string& line) {
-  std::function<void(bool)> answer;
+  std::function<void(core::session::ConfirmDecision)> answer;
   std::string word = line;
   std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   const bool yes = word == "y" || word == "yes";
@@ -38,12 +39,12 @@ bool ConfirmPrompt::take_line(const std::string& line) {
     Terminal::say(yes ? "accepted" : "declined");
     show_front();
   }
-  answer(yes);
+  answer({yes, std::nullopt});
   return true;
 }
 
 void ConfirmPrompt::expire() {
-  std::vector<std::function<void(bool)>> refused;
+  std::vector<std::function<void(core::session::ConfirmDecision)>> refused;
   {
     std::lock_guard lock(mu_);
     const auto now = std::chrono::steady_clock::now();
@@ -54,7 +55,7 @@ void ConfirmPrompt::expire() {
       show_front();
     }
   }
-  for (auto& a : refused) a(false);
+  for (auto& a : refused) a({});
 }
 
 void ConfirmPrompt::terminal_closed() {
@@ -64,7 +65,7 @@ void ConfirmPrompt::terminal_closed() {
     closed_ = true;
     refused.swap(pending_);
   }
-  for (auto& p : refused) p.answer(false);
+  for (auto& p : refused) p.answer({});
 }
 
 }  // namespace telepane::app

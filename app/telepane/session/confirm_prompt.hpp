@@ -16,7 +16,7 @@ class ConfirmPrompt {
   explicit ConfirmPrompt(std::chrono::milliseconds timeout) : timeout_(timeout) {}
 
   // PeerSessionConfig::confirm. [a session's worker]
-  void ask(const core::session::ConfirmRequest& request, std::function<void(bool)> answer);
+  void ask(const core::session::ConfirmRequest& request, std::function<void(core::session::ConfirmDecision)> answer);
   // A line typed at the terminal; false when no question waits, so the line is chat. [the terminal's reader]
   bool take_line(const std::string& line);
   // Refuses questions past their time. [any thread, periodically]
@@ -27,7 +27,7 @@ class ConfirmPrompt {
  private:
   struct Pending {
     std::string question;
-    std::function<void(bool)> answer;
+    std::function<void(core::session::ConfirmDecision)> answer;
     std::chrono::steady_clock::time_point deadline;
   };
   void show_front();  // under mu_

@@ -103,6 +103,8 @@ core::session::ServiceSpec viewer_screen(core::Runtime& rt, const ViewerScreenOp
   c.max_fps = uint32_t(*cfg.at_path("connect.max_fps")->as_int());
   c.stats = options.stats;
   c.remote = options.remote;
+  c.on_frame = options.on_frame;
+  c.on_cursor = options.on_cursor;
   if (options.notice) {
     c.on_unavailable = [notice = options.notice](const std::string& why) { notice("no picture: " + why); };
     c.on_display_refused = [notice = options.notice](uint32_t index, const std::string& why) {

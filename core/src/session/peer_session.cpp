@@ -37,7 +37,7 @@ struct LinkGone {
   uint32_t generation;
 };
 struct ConfirmAnswer {
-  bool accepted;
+  ConfirmDecision decision;
 };
 struct Adopt {  // host: a new link that asks to resume this session
   std::unique_ptr<TransportLink> link;
@@ -225,10 +225,10 @@ struct PeerSession::Impl {
       m.mutable_auth_pending()->set_reason("waiting for the person at the host to accept");
       send_control(m);
       state("confirming");
-      cfg.confirm(ConfirmRequest{remote_key, link ? link->peer_address() : std::string()},
-                  [box = mailbox](bool accepted) {
+      cfg.confirm(ConfirmRequest{remote_key, link ? link->peer_address() : std::string(), cfg.grant},
+                  [box = mailbox](ConfirmDecision decision) {
                     std::lock_guard lock(box->mu);
-                    if (box->impl != nullptr) box->impl->post(ConfirmAnswer{accepted});
+                    if (box->impl != nullptr) box->impl->post(ConfirmAnswer{std::move(decision)});
                   });
       return;
     }
@@ -454,7 +454,15 @@ struct PeerSession::Impl {
           adopt(std::move(handed->link), std::move(handed->early));
         } else if (auto* a = std::get_if<ConfirmAnswer>(&*work)) {
           if (!confirming) continue;
-          if (!a->accepted) return refuse("the person at the host declined the session");
+          if (!a->decision.accepted) return refuse("the person at the host declined the session");
+          if (a->decision.grant) {
+            // Only ever narrower: what the config did not offer cannot be granted by a click.
+            std::vector<std::string> narrowed;
+            for (auto& offered : cfg.grant)
+              if (std::find(a->decision.grant->begin(), a->decision.grant->end(), offered) != a->decision.grant->end())
+                narrowed.push_back(offered);
+            cfg.grant = std::move(narrowed);
+          }
           admit_viewer();
         }
       }

@@ -25,6 +25,7 @@ constexpr uint8_t kMagic[4] = {'T', 'P', 'A', '1'};
 constexpr uint8_t kPermanent = 1, kOneTime = 2;
 constexpr std::size_t kChallengeEntry = 1 + 4 + 4 + 16, kProofEntry = 1 + 32;
 constexpr const char* kOneTimeTopic = "auth.password.one_time";
+constexpr const char* kRefreshTopic = "auth.password.refresh";        // any payload: draw a new one-time password
 constexpr const char* kAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";  // no 0/o, 1/l/i: read aloud over the phone
 
 constexpr const char* kSchema = R"JSON({
@@ -54,7 +55,8 @@ struct State {
   std::optional<auth::Verifier> one_time;
   uint32_t failures = 0;
 
-  std::string one_time_plain;  // shown to the host's person anyway; hashed only when a viewer asks
+  std::string one_time_plain;           // shown to the host's person anyway; hashed only when a viewer asks
+  telepane::sdk::Subscription refresh;  // the host's person asks for a new one-time password
 
   // [mu held] Draws a new one-time password and announces it to the host's UI.
   void rotate(Host host) {
@@ -196,8 +198,15 @@ void on_load(Host host) {
   s.one_time_length = std::size_t(host.config_int("one_time_length").value_or(8));
   s.max_failures = uint32_t(host.config_int("max_failures").value_or(3));
   s.cost.mem_mib = uint32_t(host.config_int("memory_mib").value_or(64));
-  std::lock_guard lock(s.mu);
-  s.rotate(host);
+  {
+    std::lock_guard lock(s.mu);
+    s.rotate(host);
+  }
+  s.refresh = host.subscribe(kRefreshTopic, [raw = host.raw()](std::string_view, std::string_view) {
+    State& st = state(raw);
+    std::lock_guard lock(st.mu);
+    st.rotate(Host(raw));
+  });
 }
 
 void on_unload(Host host) {

@@ -25,6 +25,13 @@ namespace telepane::core::session {
 struct ConfirmRequest {
   std::optional<Key32> viewer_key;  // proven by the IK handshake; absent for NK (an unidentified device)
   std::string viewer_address;
+  std::vector<std::string> grant;  // what this session would be granted (the config's grant)
+};
+
+// The person's answer. They may grant less than was offered (e.g. accept, but view only).
+struct ConfirmDecision {
+  bool accepted = false;
+  std::optional<std::vector<std::string>> grant;  // a subset of ConfirmRequest::grant; nullopt: all of it
 };
 
 struct PeerSessionConfig {
@@ -32,9 +39,9 @@ struct PeerSessionConfig {
   // Host: the method the viewer must pass (absent: no authentication, e.g. a trusted device). Viewer: the method
   // it answers with.
   std::optional<plugins::FeatureRef> auth;
-  std::string secret;                         // viewer: what the person typed
-  std::vector<ServiceSpec> services;          // the services this end can run
-  std::vector<std::string> grant;             // host: capabilities to grant ("chat", ...)
+  std::string secret;                 // viewer: what the person typed
+  std::vector<ServiceSpec> services;  // the services this end can run
+  std::vector<std::string> grant;     // host: capabilities to grant ("chat", ...)
   // Host: whether a viewer whose static key the handshake proved (IK) is a trusted device, which needs no password.
   std::function<bool(const Key32&)> trusted;
   std::chrono::milliseconds keepalive{5000};  // ping after this much silence; give up after three times it
@@ -44,10 +51,10 @@ struct PeerSessionConfig {
   std::vector<std::string> limiter_keys = {"password"};
   // A session that has not authenticated by then ends: half-open connections cannot hold a slot for long.
   std::chrono::milliseconds auth_timeout{20000};
-  // Host: when set, a viewer that passed authentication waits until answer(true) is called; answer(false) refuses
-  // it. Called on the session's worker, must not block; `answer` may be called from any thread, once, even after
-  // the session ended (it is then ignored). Whoever asks enforces its own time limit.
-  std::function<void(const ConfirmRequest&, std::function<void(bool)> answer)> confirm;
+  // Host: when set, a viewer that passed authentication waits until answer() accepts it (with the whole grant or
+  // part of it) or refuses it. Called on the session's worker, must not block; `answer` may be called from any
+  // thread, once, even after the session ended (it is then ignored). Whoever asks enforces its own time limit.
+  std::function<void(const ConfirmRequest&, std::function<void(ConfirmDecision)> answer)> confirm;
   // Resumption after a brief drop. Host: sessions are listed in `resume_directory` (shared by every session, so a
   // new link can find the session it resumes) and kept `resume_window` after their link drops. Viewer: after a
   // drop, `reconnect` (called on the worker; may throw) makes new links until one resumes or the window (the

@@ -1,0 +1,46 @@
+// How a viewer reaches a host: look it up at the rendezvous server (key vouched for, pinned key checked, online),
+// then the paths of connect.paths in order (direct addresses at once, then the relay), or straight to --address.
+// Shared by `telepane connect` and the desktop app.
+#pragma once
+
+#include "session/session_setup.hpp"
+
+#include <telepane/core/identity/identity.hpp>
+#include <telepane/core/identity/known_hosts.hpp>
+#include <telepane/core/session/transport_link.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace telepane::app {
+
+struct ViewerLink {
+  std::unique_ptr<core::session::TransportLink> link;
+  std::string path;  // "direct to ADDRESS" or "relay ADDRESS"
+  // A new link by the same path, for resuming after a drop (a relay needs a new offer).
+  std::function<std::unique_ptr<core::session::TransportLink>()> reconnect;
+  std::optional<core::session::Key32> vouched;  // the key the rendezvous server vouches for
+};
+
+struct ViewerLinkRequest {
+  core::identity::FullId target;
+  std::optional<RendezvousServer> server;
+  std::string address;      // HOST:PORT: connect there directly, no lookup
+  bool relay_only = false;  // --relay
+};
+
+// Throws std::runtime_error (or SessionError for a key mismatch) with the reason in plain words: offline, no path
+// worked (naming the paths tried), key mismatch with both fingerprints.
+ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
+                            const core::identity::KnownHosts& known);
+
+// The handshake's host key check: the key must be the one vouched for, the one the full ID names and the pinned one.
+// Stores the fingerprint presented in *presented. Throws SessionError naming both fingerprints on a mismatch.
+std::function<void(const core::session::Key32&)> host_key_check(const ViewerLinkRequest& request,
+                                                                const ViewerLink& link,
+                                                                const core::identity::KnownHosts& known,
+                                                                std::shared_ptr<std::string> presented);
+
+}  // namespace telepane::app
