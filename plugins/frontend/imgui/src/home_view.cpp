@@ -86,7 +86,7 @@ void connect_box(const Model& m, UiState& ui, AppModel& app) {
     ui.focus_id = false;
   }
   const bool entered =
-      ImGui::InputTextWithHint("##remote_id", "Remote ID", &ui.connect_id, ImGuiInputTextFlags_EnterReturnsTrue);
+      ImGui::InputTextWithHint("##remote_id", "Remote ID", &ui.connect_id, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
   ImGui::SameLine();
   if ((ImGui::Button("Connect") || entered) && !ui.connect_id.empty()) {
     ui.ask_password = true;

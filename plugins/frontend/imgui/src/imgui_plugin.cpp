@@ -76,6 +76,8 @@ telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.frontend.imgui", {0, 1, 0})
       .description("The desktop window: home, remote view, host prompts and settings (Dear ImGui, GLFW, OpenGL 3.3)")
       .schema(kSchema)
+      // OpenGL drivers (Mesa) leave threads and allocations behind when unloaded: keep the library mapped.
+      .flags(TP_PLUGIN_KEEP_LOADED)
       .feature(TP_KIND_FRONTEND, "desktop", 10, &kVtable)
       .on_load(on_load)
       .on_unload(on_unload);

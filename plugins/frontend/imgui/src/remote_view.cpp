@@ -234,10 +234,10 @@ void RemoteView::draw(const Model& m, UiState& ui) {
     if (hovered_ && accepts_input_) ImGui::SetMouseCursor(ImGuiMouseCursor_None);  // the host's pointer is drawn
   }
   if (ui.show_stats) {
-    const ImVec2 wp = ImGui::GetWindowPos();
-    ImGui::SetNextWindowPos(ImVec2(wp.x + 10, wp.y + 10));
-    ImGui::SetNextWindowBgAlpha(0.6f);
-    ImGui::BeginChild("stats", ImVec2(300, 110), true, ImGuiWindowFlags_NoScrollbar);
+    // Top right, over the picture: out of the way of the menus and windows most desktops keep top left.
+    ImGui::SetCursorPos(ImVec2(std::max(0.0f, ImGui::GetWindowWidth() - 330), 10));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.05f, 0.05f, 0.07f, 0.85f));
+    ImGui::BeginChild("stats", ImVec2(320, 100), true, ImGuiWindowFlags_NoScrollbar);
     const double window_fps = stats_.shown > 1 && stats_.last_at > stats_.first_at
                                   ? double(stats_.shown - 1) / (stats_.last_at - stats_.first_at)
                                   : 0;
@@ -250,6 +250,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
                                 ? ("relay (" + path.substr(6) + ")").c_str()
                                 : ("direct (" + (path.size() > 10 ? path.substr(10) : path) + ")").c_str());
     ImGui::EndChild();
+    ImGui::PopStyleColor();
   }
   ImGui::EndChild();
 

@@ -148,6 +148,10 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     const std::string state = m.viewer.get("state");
     if (state != last_state) {
       if (!in_session(state)) view.reset();
+      if (state == "failed" || state == "closed") {  // back home: the ID box has the keyboard again
+        ui.ask_password = false;
+        ui.focus_id = true;
+      }
       if (state == "connected") ui.view_only = false;
       last_state = state;
       busy_frames = 2;
@@ -171,6 +175,13 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // The backend reads the pointer only while the window has the keyboard focus; without a window manager (focus
+    // follows the pointer) or with one that focuses on click, the pointer over the window is what counts.
+    if (glfwGetWindowAttrib(window, GLFW_HOVERED)) {
+      double mx = 0, my = 0;
+      glfwGetCursorPos(window, &mx, &my);
+      io.MousePos = ImVec2(float(mx), float(my));
+    }
     ImGui::NewFrame();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);

@@ -1,0 +1,237 @@
+// The desktop app as people use it: telepane-server, a host sharing display A (a real X application on it), and the
+// app's window on display B, driven by xdotool like a person with a mouse and keyboard. What the window shows is
+// judged by pixel probes on xwd screenshots; what reaches the host by the X application itself.
+#include "child_process.hpp"
+#include "shell.hpp"
+#include "x_app_window.hpp"
+#include "xvfb.hpp"
+
+#include "../integration/server/server_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+using namespace telepane::test;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr uint32_t kProbeColour = 0xc02080;  // the host's application window: a colour nothing else on screen has
+
+struct Shot {
+  int w = 0, h = 0;
+  std::vector<uint8_t> rgb;
+};
+
+Shot screenshot(const Xvfb& x, const TempDir& dir, int w, int h) {
+  const std::string file = (dir / "shot.xwd").string();
+  REQUIRE(std::system(("xwd -root -silent -display " + x.display + " -out " + file).c_str()) == 0);
+  std::unique_ptr<FILE, int (*)(FILE*)> p(
+      popen(("ffmpeg -v error -i " + file + " -f rawvideo -pix_fmt rgb24 -").c_str(), "r"), pclose);
+  Shot s{w, h, {}};
+  std::array<uint8_t, 65536> buf{};
+  for (std::size_t n; p && (n = fread(buf.data(), 1, buf.size(), p.get())) > 0;)
+    s.rgb.insert(s.rgb.end(), buf.data(), buf.data() + n);
+  REQUIRE(s.rgb.size() == std::size_t(w) * h * 3);
+  return s;
+}
+
+// With TELEPANE_SCREENSHOT_DIR set, the screen as it is now is kept there as NAME.png: the pictures in docs/ are
+// made by this test, so they show what the tested build shows.
+void keep_screenshot(const Xvfb& x, const std::string& name) {
+  const char* dir = std::getenv("TELEPANE_SCREENSHOT_DIR");
+  if (dir == nullptr) return;
+  const std::string xwd = std::string(dir) + "/" + name + ".xwd";
+  CHECK(std::system(("xwd -root -silent -display " + x.display + " -out " + xwd + " && ffmpeg -v error -y -i " + xwd +
+                     " -vf crop=1280:800:0:0 -pix_fmt rgb24 " + dir + "/" + name + ".png && rm " + xwd)
+                        .c_str()) == 0);
+}
+
+// Where pixels near `colour` (each channel within `tolerance`) are, and how many.
+struct ColourArea {
+  int count = 0, x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+  int cx() const { return (x0 + x1) / 2; }
+  int cy() const { return (y0 + y1) / 2; }
+};
+ColourArea find_colour(const Shot& s, uint32_t colour, int tolerance) {
+  ColourArea r;
+  const int cr = int(colour >> 16 & 255), cg = int(colour >> 8 & 255), cb = int(colour & 255);
+  for (int y = 0; y < s.h; ++y)
+    for (int x = 0; x < s.w; ++x) {
+      const uint8_t* px = &s.rgb[(std::size_t(y) * s.w + x) * 3];
+      if (std::abs(px[0] - cr) > tolerance || std::abs(px[1] - cg) > tolerance || std::abs(px[2] - cb) > tolerance)
+        continue;
+      ++r.count;
+      r.x0 = std::min(r.x0, x);
+      r.y0 = std::min(r.y0, y);
+      r.x1 = std::max(r.x1, x);
+      r.y1 = std::max(r.y1, y);
+    }
+  return r;
+}
+
+// Polls screenshots until `colour` covers at least `min_pixels`, for up to `timeout`.
+ColourArea wait_for_colour(const Xvfb& x, const TempDir& dir, int w, int h, uint32_t colour, int min_pixels,
+                           std::chrono::seconds timeout, int tolerance = 24) {
+  ColourArea r;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  do {
+    r = find_colour(screenshot(x, dir, w, h), colour, tolerance);
+    if (r.count >= min_pixels) return r;
+    std::this_thread::sleep_for(300ms);
+  } while (std::chrono::steady_clock::now() < end);
+  return r;
+}
+
+void xdotool(const Xvfb& x, const std::string& args) {
+  REQUIRE(std::system(("DISPLAY=" + x.display + " xdotool " + args).c_str()) == 0);
+}
+
+std::map<std::string, std::string> with_display(std::map<std::string, std::string> env, const Xvfb& x) {
+  env["DISPLAY"] = x.display;
+  return env;
+}
+
+// The desktop app on `x`, its window up and its hosting registered.
+std::unique_ptr<ChildProcess> open_app(const Machine& m, const Xvfb& x) {
+  auto app = std::make_unique<ChildProcess>(std::vector<std::string>{TELEPANE_BIN, "--listen", "127.0.0.1:0"},
+                                            with_display(m.env(), x));
+  REQUIRE(app->wait_for("registered as ", 30s));
+  xdotool(x, "search --sync --onlyvisible --name Telepane >/dev/null");
+  return app;
+}
+
+// Types `id`, Enter, `password`, Enter into the home screen's connect box (it has the keyboard when the window opens;
+// without a window manager the keyboard follows the pointer, so the pointer goes into the window first).
+void type_connect(const Xvfb& x, const std::string& id, const std::string& password) {
+  xdotool(x, "mousemove 700 500");
+  std::this_thread::sleep_for(300ms);
+  xdotool(x, "type --delay 40 " + id);
+  xdotool(x, "key Return");
+  std::this_thread::sleep_for(500ms);
+  xdotool(x, "type --delay 40 '" + password + "'");
+  xdotool(x, "key Return");
+}
+}  // namespace
+
+TEST_CASE("typing the host's ID and password shows its desktop in the window, and clicks and typing reach its app") {
+  Server server;
+  Xvfb a("1280x720x24"), b("1400x900x24");
+  AppWindow target(a.display);  // 200x200 at 50,50 on the host's display
+  XSetWindowBackground(target.d, target.w, kProbeColour);
+  XClearWindow(target.d, target.w);
+  XFlush(target.d);
+  // Real applications around it, as on anyone's desktop.
+  ChildProcess clock({"xclock", "-geometry", "200x200+1000+40", "-update", "1"}, {{"DISPLAY", a.display}});
+  ChildProcess terminal({"xterm", "-geometry", "80x20+380+260", "-e", "top", "-d", "1"}, {{"DISPLAY", a.display}});
+
+  Machine host_machine(server);
+  ChildProcess host({TELEPANE_BIN, "host", "--listen", "127.0.0.1:0"}, with_display(host_machine.env(), a));
+  REQUIRE(host.wait_for("registered as ", 30s));
+  REQUIRE(host.wait_for("one-time password: ", 10s));
+  const std::string id = field(host.out(), "\nid: ");
+  const std::string otp = field(host.out(), "one-time password: ");
+
+  TempDir shots;
+  Machine app_machine(server);
+  auto app = open_app(app_machine, b);
+  // The probe can fail: before connecting, the colour is nowhere in the window.
+  CHECK(find_colour(screenshot(b, shots, 1400, 900), kProbeColour, 24).count == 0);
+  keep_screenshot(b, "desktop-home");
+
+  type_connect(b, id, otp);
+  REQUIRE(app->wait_for("viewer: connected " + id, 30s));
+  // The remote desktop (1280x720) fits the window's view, a little smaller: the 200x200 window shows as ~190x190.
+  const ColourArea seen = wait_for_colour(b, shots, 1400, 900, kProbeColour, 150 * 150, 20s);
+  INFO("the host's window seen in the app: " << seen.count << " pixels at " << seen.x0 << "," << seen.y0 << " - "
+                                               << seen.x1 << "," << seen.y1);
+  REQUIRE(seen.count >= 150 * 150);
+  keep_screenshot(b, "desktop-remote-view");
+  CHECK(seen.x1 - seen.x0 > 150);
+  CHECK(seen.x1 - seen.x0 < 210);
+
+  // A click in the middle of the window as the app shows it, then typing: both reach the host's application.
+  target.events(200ms);  // whatever came before
+  // The middle, measured from the bottom edge: the stats overlay may cover part of the top.
+  const int middle_y = seen.y1 - (seen.x1 - seen.x0) / 2;
+  xdotool(b, "mousemove " + std::to_string(seen.cx()) + " " + std::to_string(middle_y));
+  std::this_thread::sleep_for(300ms);
+  xdotool(b, "click 1");
+  xdotool(b, "type --delay 40 'hi There'");
+  const auto input = input_seen(target.events(3s));
+  REQUIRE(input.presses.size() == 1);
+  CHECK(std::abs(input.presses[0].first - 100) <= 8);
+  CHECK(std::abs(input.presses[0].second - 100) <= 8);
+  CHECK(input.releases == 1);
+  CHECK(input.typed == "hi There");
+
+  app->signal(SIGTERM);
+  CHECK(app->wait_exit(30s) == 0);
+  CHECK_THAT(app->err(), Catch::Contains("window: ") && Catch::Contains("pictures drawn"));
+}
+
+TEST_CASE("with confirm-on-host the host's window asks: accept starts the session, deny shows denied on the viewer") {
+  Server server;
+  Xvfb a("1400x900x24"), b("1400x900x24");
+  TempDir shots;
+  // A permanent password, set the way a person does (telepane password hash), so both attempts use the same one.
+  Machine host_machine(server);
+  const auto hashed = run_process({"/bin/sh", "-c", std::string("echo 'correct horse' | ") + TELEPANE_BIN + " password hash"},
+                                  {host_machine.env(), {}, 60s});
+  REQUIRE(hashed.exit_code == 0);
+  host_machine.home.write("config/telepane/peer.yaml",
+                          "org.telepane.auth.password: {memory_mib: 8, verifier: " +
+                              hashed.out.substr(hashed.out.find("verifier: ") + 10) + "}\nrendezvous: {server: \"" +
+                              server.rendezvous + "\", key: \"" + server.key + "\"}\nhost: {confirm: ask}\n");
+  auto host = open_app(host_machine, a);
+  const std::string full_id = field(host->out(), "full id: ");
+  const std::string id = full_id.substr(0, full_id.find('@'));
+  Machine viewer_machine(server);
+  auto viewer = open_app(viewer_machine, b);
+
+  // The prompt: its own background colour, its Accept and Deny buttons along its bottom edge.
+  constexpr uint32_t kPromptColour = 0x29334d;
+  auto ask = [&] {
+    type_connect(b, id, "correct horse");
+    REQUIRE(host->wait_for("asks to connect", 30s));
+    const ColourArea prompt = wait_for_colour(a, shots, 1400, 900, kPromptColour, 200 * 60, 10s, 3);
+    REQUIRE(prompt.count >= 200 * 60);
+    return prompt;
+  };
+  ColourArea prompt = ask();
+  CHECK(viewer->wait_for("viewer: waiting " + id, 10s));
+  keep_screenshot(a, "desktop-host-prompt");
+  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 8 + 128 + 60) + " " + std::to_string(prompt.y1 - 18));
+  std::this_thread::sleep_for(300ms);
+  xdotool(a, "click 1");  // Deny
+  REQUIRE(host->wait_for("host: declined", 10s));
+  REQUIRE(viewer->wait_for("viewer: failed " + id + ": the person at the host declined the session", 20s));
+  // The viewer's window says so in red.
+  CHECK(wait_for_colour(b, shots, 1400, 900, 0xf25a4d, 40, 5s).count >= 40);
+  keep_screenshot(b, "desktop-denied");
+
+  prompt = ask();
+  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 8 + 60) + " " + std::to_string(prompt.y1 - 18));
+  std::this_thread::sleep_for(300ms);
+  xdotool(a, "click 1");  // Accept
+  REQUIRE(host->wait_for("host: accepted", 10s));
+  REQUIRE(viewer->wait_for("viewer: connected " + id, 20s));
+  // While the session lasts, the host's window shows the sharing indicator (a red bar along its bottom).
+  CHECK(wait_for_colour(a, shots, 1400, 900, 0xbf3326, 1000 * 20, 10s).count >= 1000 * 20);
+  keep_screenshot(a, "desktop-sharing-indicator");
+  // The settings page, drawn from the schemas: its tab is at the window's top left.
+  xdotool(a, "mousemove 92 18");
+  std::this_thread::sleep_for(300ms);
+  xdotool(a, "click 1");
+  std::this_thread::sleep_for(800ms);
+  keep_screenshot(a, "desktop-settings");
+
+  viewer->signal(SIGTERM);
+  CHECK(viewer->wait_exit(30s) == 0);
+  host->signal(SIGTERM);
+  CHECK(host->wait_exit(30s) == 0);
+}
