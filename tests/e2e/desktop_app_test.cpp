@@ -13,6 +13,8 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -105,6 +107,16 @@ std::unique_ptr<ChildProcess> open_app(const Machine& m, const Xvfb& x) {
   return app;
 }
 
+bool eventually_contains(const std::filesystem::path& file, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream in(file);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (content.find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
 // Types `id`, Enter, `password`, Enter into the home screen's connect box (it has the keyboard when the window opens;
 // without a window manager the keyboard follows the pointer, so the pointer goes into the window first).
 void type_connect(const Xvfb& x, const std::string& id, const std::string& password) {
@@ -145,10 +157,12 @@ TEST_CASE("typing the host's ID and password shows its desktop in the window, an
 
   type_connect(b, id, otp);
   REQUIRE(app->wait_for("viewer: connected " + id, 30s));
+  // A recent session in the address book, kept in the user's config dir.
+  CHECK(eventually_contains(app_machine.home / "config/telepane/address-book.yaml", "id: \"" + id + "\""));
   // The remote desktop (1280x720) fits the window's view, a little smaller: the 200x200 window shows as ~190x190.
   const ColourArea seen = wait_for_colour(b, shots, 1400, 900, kProbeColour, 150 * 150, 20s);
   INFO("the host's window seen in the app: " << seen.count << " pixels at " << seen.x0 << "," << seen.y0 << " - "
-                                               << seen.x1 << "," << seen.y1);
+                                             << seen.x1 << "," << seen.y1);
   REQUIRE(seen.count >= 150 * 150);
   keep_screenshot(b, "desktop-remote-view");
   CHECK(seen.x1 - seen.x0 > 150);
@@ -180,13 +194,14 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   TempDir shots;
   // A permanent password, set the way a person does (telepane password hash), so both attempts use the same one.
   Machine host_machine(server);
-  const auto hashed = run_process({"/bin/sh", "-c", std::string("echo 'correct horse' | ") + TELEPANE_BIN + " password hash"},
-                                  {host_machine.env(), {}, 60s});
+  const auto hashed =
+      run_process({"/bin/sh", "-c", std::string("echo 'correct horse' | ") + TELEPANE_BIN + " password hash"},
+                  {host_machine.env(), {}, 60s});
   REQUIRE(hashed.exit_code == 0);
-  host_machine.home.write("config/telepane/peer.yaml",
-                          "org.telepane.auth.password: {memory_mib: 8, verifier: " +
-                              hashed.out.substr(hashed.out.find("verifier: ") + 10) + "}\nrendezvous: {server: \"" +
-                              server.rendezvous + "\", key: \"" + server.key + "\"}\nhost: {confirm: ask}\n");
+  host_machine.home.write("config/telepane/peer.yaml", "org.telepane.auth.password: {memory_mib: 8, verifier: " +
+                                                           hashed.out.substr(hashed.out.find("verifier: ") + 10) +
+                                                           "}\nrendezvous: {server: \"" + server.rendezvous +
+                                                           "\", key: \"" + server.key + "\"}\nhost: {confirm: ask}\n");
   auto host = open_app(host_machine, a);
   const std::string full_id = field(host->out(), "full id: ");
   const std::string id = full_id.substr(0, full_id.find('@'));
@@ -215,11 +230,17 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   keep_screenshot(b, "desktop-denied");
 
   prompt = ask();
+  // The person lets the viewer watch, not control: the "input" switch (second of the row above the countdown) off.
+  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 98) + " " + std::to_string(prompt.y1 - 64));
+  std::this_thread::sleep_for(300ms);
+  xdotool(a, "click 1");
+  std::this_thread::sleep_for(300ms);
   xdotool(a, "mousemove " + std::to_string(prompt.x0 + 8 + 60) + " " + std::to_string(prompt.y1 - 18));
   std::this_thread::sleep_for(300ms);
   xdotool(a, "click 1");  // Accept
-  REQUIRE(host->wait_for("host: accepted", 10s));
+  REQUIRE(host->wait_for("host: accepted (granting screen,clipboard,chat)", 10s));
   REQUIRE(viewer->wait_for("viewer: connected " + id, 20s));
+  CHECK(viewer->wait_for("): screen,clipboard,chat\n", 5s));  // what the session granted: no input
   // While the session lasts, the host's window shows the sharing indicator (a red bar along its bottom).
   CHECK(wait_for_colour(a, shots, 1400, 900, 0xbf3326, 1000 * 20, 10s).count >= 1000 * 20);
   keep_screenshot(a, "desktop-sharing-indicator");
@@ -234,4 +255,39 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   CHECK(viewer->wait_exit(30s) == 0);
   host->signal(SIGTERM);
   CHECK(host->wait_exit(30s) == 0);
+}
+
+TEST_CASE("a wrong ID is explained in the window, and the settings page turns a plugin on in the user's config") {
+  Server server;
+  Xvfb b("1400x900x24");
+  TempDir shots;
+  Machine m(server);
+  auto app = open_app(m, b);
+  type_connect(b, "123456789", "whatever");
+  REQUIRE(app->wait_for("viewer: failed 123456789: ", 30s));
+  CHECK(app->out().find("is not registered here") != std::string::npos);
+  CHECK(wait_for_colour(b, shots, 1400, 900, 0xf25a4d, 40, 5s).count >= 40);  // said in red
+
+  // Settings: the plugin list's filter, then the one plugin left's switch.
+  xdotool(b, "mousemove 92 18 click 1");
+  std::this_thread::sleep_for(500ms);
+  xdotool(b, "mousemove 120 246 click 1");
+  std::this_thread::sleep_for(300ms);
+  xdotool(b, "type --delay 30 testpattern");
+  std::this_thread::sleep_for(500ms);
+  keep_screenshot(b, "desktop-settings-filtered");
+  xdotool(b, "mousemove 18 273 click 1");
+  const auto peer_yaml = m.home / "config/telepane/peer.yaml";
+  REQUIRE(eventually_contains(peer_yaml, "org.telepane.capture.testpattern"));
+  // What was there before is kept, and the file is one `telepane config check` accepts.
+  CHECK(eventually_contains(peer_yaml, server.key));
+  const auto check = run_process({TELEPANE_BIN, "config", "check"}, {m.env(), {}, 60s});
+  CHECK(check.exit_code == 0);
+  const auto listed = run_process({TELEPANE_BIN, "plugins", "list"}, {m.env(), {}, 60s});
+  const auto at = listed.out.find("org.telepane.capture.testpattern");
+  REQUIRE(at != std::string::npos);
+  const std::string line = listed.out.substr(at, listed.out.find('\n', at) - at);
+  CHECK_THAT(line, Catch::Contains(" loaded"));
+  app->signal(SIGTERM);
+  CHECK(app->wait_exit(30s) == 0);
 }

@@ -59,7 +59,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
     auto stats = std::make_shared<core::media::ScreenStats>();
     auto remote = std::make_shared<core::media::ScreenRemote>();
     try {
-      cfg.services.push_back(viewer_screen(rt, {opts.record, stats, remote, &Terminal::say, {}, {}}));
+      cfg.services.push_back(viewer_screen(rt, {opts.record, stats, remote, &Terminal::say, {}, {}, &Terminal::say}));
     } catch (const std::exception& e) {
       if (!opts.record.empty() || opts.stats) throw;
       logger.warn("connect", std::string("no screen: ") + e.what());

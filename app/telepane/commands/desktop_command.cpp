@@ -7,12 +7,20 @@
 #include <telepane/abi/tp_frontend.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
 
 namespace telepane::app {
 
 int desktop_command(const CliOptions& opts, core::Logger& logger) {
   if (opts.words.size() > 1) throw UsageError("'desktop' takes no arguments");
+  // Before anything starts sharing this machine: a window that cannot open would leave a host nobody sees.
+  const auto set = [](const char* name) { return std::getenv(name) != nullptr && *std::getenv(name) != '\0'; };
+  if (!set("DISPLAY") && !set("WAYLAND_DISPLAY")) {
+    std::cerr << "telepane: the desktop app needs a display (DISPLAY is not set). Without a window: telepane host, "
+                 "telepane connect ID --headless (see telepane --help)\n";
+    return kExitFailed;
+  }
   StopSignal stop;  // before any thread starts, so only the watcher below takes SIGINT/SIGTERM
   core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts)) return kExitUsage;

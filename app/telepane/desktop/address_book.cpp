@@ -73,6 +73,7 @@ std::vector<BookEntry> AddressBook::entries() {
 std::string AddressBook::to_json() {
   nlohmann::json list = nlohmann::json::array();
   for (auto& e : entries()) list.push_back({{"id", e.id}, {"name", e.name}, {"tags", e.tags}, {"last", e.last}});
+  std::lock_guard lock(mu_);
   return nlohmann::json{{"entries", list}, {"file", file_.string()}, {"problem", problem_}}.dump();
 }
 
@@ -80,9 +81,10 @@ void AddressBook::write() {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "peers" << YAML::Value << YAML::BeginSeq;
   for (auto& e : entries_) {
-    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id;
-    if (!e.name.empty()) out << YAML::Key << "name" << YAML::Value << e.name;
-    if (!e.tags.empty()) out << YAML::Key << "tags" << YAML::Value << e.tags;
+    // Quoted: an ID is digits, and a YAML reader must not take "012345678" for a number.
+    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << e.id;
+    if (!e.name.empty()) out << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << e.name;
+    if (!e.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::DoubleQuoted << e.tags;
     if (e.last != 0) out << YAML::Key << "last" << YAML::Value << e.last;
     out << YAML::EndMap;
   }

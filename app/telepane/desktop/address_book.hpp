@@ -22,7 +22,10 @@ class AddressBook {
   // Reads `file` when it exists. A file that cannot be read is named in `problem` and the book starts empty (the
   // file is left as it is until the next change).
   explicit AddressBook(std::filesystem::path file);
-  const std::string& problem() const { return problem_; }
+  std::string problem() {
+    std::lock_guard lock(mu_);
+    return problem_;
+  }
 
   void touch(const std::string& id);  // a session to `id` started now [any thread]
   void save(const BookEntry& entry);  // adds or updates by id, keeping `last` [any thread]

@@ -52,14 +52,6 @@ DesktopApp::DesktopApp(core::Runtime& rt, const CliOptions& opts, const ci::Iden
                     .set("server", server ? server->address : "")
                     .set("detail", server ? "connecting" : "no rendezvous server is set (Settings)")
                     .encode();
-  for (const char* topic : {sdk::app::kHello, sdk::app::kConnect, sdk::app::kViewerClose, sdk::app::kViewerDisplay,
-                            sdk::app::kConfirmAnswer, sdk::app::kHostEnd, sdk::app::kSetPassword, sdk::app::kSetSetting,
-                            sdk::app::kEnablePlugin, sdk::app::kBookSave, sdk::app::kBookRemove})
-    subscriptions_.push_back(rt.bus().subscribe(topic, rt.executor(), [this](const core::Event& e) { on_request(e); }));
-  subscriptions_.push_back(rt.bus().subscribe(sdk::app::kOneTimePassword, rt.executor(), [this](const core::Event& e) {
-    std::lock_guard lock(mu_);
-    otp_ = e.payload;
-  }));
   viewer_ = std::make_unique<ViewerController>(rt, me, server, std::move(frontend), book_);
   try {
     HostingOptions ho;
@@ -76,6 +68,23 @@ DesktopApp::DesktopApp(core::Runtime& rt, const CliOptions& opts, const ci::Iden
     notice(hosting_problem_, true);
   }
   if (!book_.problem().empty()) notice(book_.problem(), true);
+  // The window's requests are queued here and handled on the tending thread: connecting, writing settings and
+  // hashing a password take time the shared bus executor must not spend.
+  for (const char* topic :
+       {sdk::app::kHello, sdk::app::kConnect, sdk::app::kViewerClose, sdk::app::kViewerDisplay, sdk::app::kViewerStream,
+        sdk::app::kConfirmAnswer, sdk::app::kHostEnd, sdk::app::kSetPassword, sdk::app::kSetSetting,
+        sdk::app::kEnablePlugin, sdk::app::kBookSave, sdk::app::kBookRemove})
+    subscriptions_.push_back(rt.bus().subscribe(topic, rt.executor(), [this](const core::Event& e) {
+      {
+        std::lock_guard lock(mu_);
+        requests_.push_back(e);
+      }
+      cv_.notify_all();
+    }));
+  subscriptions_.push_back(rt.bus().subscribe(sdk::app::kOneTimePassword, rt.executor(), [this](const core::Event& e) {
+    std::lock_guard lock(mu_);
+    otp_ = e.payload;
+  }));
   // The auth plugin drew a one-time password while loading, before anyone here listened: draw the one to show.
   rt.bus().publish(sdk::app::kRefreshPassword, "");
   tender_ = std::thread([this] { tend(); });
@@ -95,7 +104,7 @@ DesktopApp::~DesktopApp() {
     std::lock_guard lock(mu_);
     open.swap(questions_);
   }
-  for (auto& [token, q] : open) q.answer({});
+  for (auto& [token, q] : open) q.answer({});  // questions asked from now on are refused at once (stopping_)
   hosting_.reset();
 }
 
@@ -120,17 +129,25 @@ void DesktopApp::publish_rendezvous(const std::string& line) {
   rt_.bus().publish(sdk::app::kRendezvous, f.encode());
 }
 
-void DesktopApp::publish_sessions() {
+void DesktopApp::publish_sessions(bool force) {
   Fields f;
   const auto list = hosting_ ? hosting_->sessions() : std::vector<HostedSession>{};
   int64_t shown = 0;
   for (auto& s : list) {
-    if (!s.authenticated) continue;  // a connection still proving itself is not someone watching
+    // Only viewers let in: a connection still proving itself, or waiting for the person's answer, is not watching.
+    if (!s.authenticated || s.permissions.empty()) continue;
     const std::string n = std::to_string(shown++);
     f.set("token." + n, int64_t(s.token)).set("address." + n, s.address).set("permissions." + n, join(s.permissions));
   }
   f.set("count", shown);
-  rt_.bus().publish(sdk::app::kHostSessions, f.encode());
+  std::string payload = f.encode();
+  {
+    std::lock_guard lock(mu_);
+    if (!force && payload == sessions_sent_) return;
+    sessions_sent_ = payload;
+  }
+  rt_.logger().debug("desktop", "viewers now: " + std::to_string(shown));
+  rt_.bus().publish(sdk::app::kHostSessions, payload);
 }
 
 void DesktopApp::publish_everything() {
@@ -151,7 +168,7 @@ void DesktopApp::publish_everything() {
   rt_.bus().publish(sdk::app::kRendezvous, rendezvous);
   if (!otp.empty()) rt_.bus().publish(sdk::app::kOneTimePassword, otp);
   for (auto& q : questions) rt_.bus().publish(sdk::app::kConfirmAsk, q);
-  publish_sessions();
+  publish_sessions(/*force=*/true);
   viewer_->republish();
   rt_.bus().publish(sdk::app::kSettings, Fields().set("json", settings_.model_json()).encode());
   rt_.bus().publish(sdk::app::kBook, Fields().set("json", book_.to_json()).encode());
@@ -163,7 +180,11 @@ void DesktopApp::ask(const cs::ConfirmRequest& r, std::function<void(cs::Confirm
   std::string fields;
   uint64_t token = 0;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (stopping_) {
+      lock.unlock();
+      return answer({});  // the app is closing: nobody will answer
+    }
     token = next_question_++;
     f.set("token", int64_t(token)).set("open", 1).set("address", r.viewer_address).set("device", device);
     f.set("permissions", join(r.grant));
@@ -193,22 +214,34 @@ void DesktopApp::answer(uint64_t token, cs::ConfirmDecision decision, const std:
 }
 
 void DesktopApp::tend() {
-  auto last_otp = std::string();
   for (;;) {
     std::vector<uint64_t> expired;
+    std::deque<core::Event> requests;
     {
       std::unique_lock lock(mu_);
-      if (cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; })) return;
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_ || !requests_.empty(); });
+      if (stopping_) return;
+      requests.swap(requests_);
       const auto now = std::chrono::steady_clock::now();
       for (auto& [token, q] : questions_)
         if (q.deadline <= now) expired.push_back(token);
     }
+    for (const auto& e : requests) {
+      try {
+        handle(e);
+      } catch (const std::exception& ex) {
+        notice(e.topic + ": " + ex.what(), true);
+      }
+    }
     for (auto t : expired) answer(t, {}, "no answer in time: declined");
-    if (hosting_ && hosting_->tend()) publish_sessions();
+    if (hosting_) {
+      hosting_->tend();
+      publish_sessions();  // when anything changed: a viewer came, was granted, or left
+    }
   }
 }
 
-void DesktopApp::on_request(const core::Event& e) {
+void DesktopApp::handle(const core::Event& e) {
   std::string why;
   const auto f = Fields::decode(e.payload, why);
   if (!f) return rt_.logger().warn("desktop", e.topic + ": " + why);
@@ -221,6 +254,9 @@ void DesktopApp::on_request(const core::Event& e) {
     viewer_->close();
   } else if (t == sdk::app::kViewerDisplay) {
     viewer_->select_display(uint32_t(std::max<int64_t>(0, f->number("index"))));
+  } else if (t == sdk::app::kViewerStream) {
+    viewer_->set_stream(
+        {uint32_t(std::clamp<int64_t>(f->number("max_fps"), 0, 240)), f->get("quality"), f->get("codec")});
   } else if (t == sdk::app::kConfirmAnswer) {
     cs::ConfirmDecision d{f->flag("accept"), std::nullopt};
     if (d.accepted && f->find("grant")) d.grant = split(f->get("grant"));

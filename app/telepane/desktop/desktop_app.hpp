@@ -9,6 +9,7 @@
 #include "session/hosting.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,28 +35,33 @@ class DesktopApp {
   void answer(uint64_t token, core::session::ConfirmDecision decision, const std::string& how);
   void publish_everything();
   void publish_rendezvous(const std::string& line);
-  void publish_sessions();
+  // Sends the list of viewers when it differs from the last one sent (or always, with `force`).
+  void publish_sessions(bool force = false);
   void notice(const std::string& message, bool error = false);
-  void tend();                            // [tending thread]
-  void on_request(const core::Event& e);  // [bus executor]
+  void tend();                        // [tending thread]
+  void handle(const core::Event& e);  // a request from the window [tending thread]
 
   core::Runtime& rt_;
   const core::identity::Identity& me_;
   std::chrono::milliseconds confirm_timeout_;
   AddressBook book_;
   UserSettings settings_;
-  std::unique_ptr<ViewerController> viewer_;
-  std::unique_ptr<Hosting> hosting_;
-  std::string hosting_problem_;
 
+  // Declared before the objects whose callbacks use them (Hosting asks and reports through them).
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::deque<core::Event> requests_;  // from the window, handled on the tending thread (some take seconds)
   std::map<uint64_t, Question> questions_;
   uint64_t next_question_ = 1;
   std::string rendezvous_;  // fields last published
   std::string otp_;
-  std::vector<core::Subscription> subscriptions_;
+  std::string sessions_sent_;  // the last app.host.sessions payload
+
+  std::unique_ptr<ViewerController> viewer_;
+  std::unique_ptr<Hosting> hosting_;
+  std::string hosting_problem_;
+  std::vector<core::Subscription> subscriptions_;  // last: nothing arrives before the rest exists
   std::thread tender_;
 };
 

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -72,20 +73,21 @@ std::string UserSettings::set(const std::string& section, const std::string& key
   try {
     YAML::Node root = load_or_empty(file_);
     YAML::Node value = YAML::Load(yaml_value);
-    // Walk (and make) the maps down to the key's parent. Node handles alias the tree, so assignment writes through.
+    // Walk (and make) the maps down to the key's parent. yaml-cpp's Node::operator= between nodes rewrites the
+    // node it refers to (not the handle), so the walk moves its handle with reset().
     std::vector<std::string> parts;
     std::stringstream ss(key);
     for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
-    YAML::Node at = root[section];
-    if (!at.IsMap()) at = YAML::Node(YAML::NodeType::Map);
-    root[section] = at;
+    if (parts.empty() || std::find(parts.begin(), parts.end(), "") != parts.end())
+      return "'" + key + "' is not a dotted key";
+    if (!root[section].IsMap()) root[section] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node at;
+    at.reset(root[section]);
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-      YAML::Node next = at[parts[i]];
-      if (!next.IsMap()) {
-        next = YAML::Node(YAML::NodeType::Map);
-        at[parts[i]] = next;
-      }
-      at = next;
+      if (!at[parts[i]].IsMap()) at[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node next;
+      next.reset(at[parts[i]]);
+      at.reset(next);
     }
     at[parts.back()] = value;
     YAML::Emitter out;
@@ -102,11 +104,11 @@ std::string UserSettings::enable_plugin(const std::string& id, bool enabled) {
   std::lock_guard lock(mu_);
   try {
     YAML::Node root = load_or_empty(file_);
-    YAML::Node plugins = root["plugins"];
-    if (!plugins.IsMap()) plugins = YAML::Node(YAML::NodeType::Map);
+    if (!root["plugins"].IsMap()) root["plugins"] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node plugins;
+    plugins.reset(root["plugins"]);
     set_member(plugins, "disable", id, !enabled);
     if (rec->flags & TP_PLUGIN_DEFAULT_DISABLED) set_member(plugins, "add", id, enabled);
-    root["plugins"] = plugins;
     YAML::Emitter out;
     out << root;
     return check_and_write(out.c_str());

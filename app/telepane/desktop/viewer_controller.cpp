@@ -17,6 +17,8 @@ using sdk::app::Fields;
 ViewerController::ViewerController(core::Runtime& rt, const ci::Identity& me, std::optional<RendezvousServer> server,
                                    core::plugins::FeatureRef frontend, AddressBook& book)
     : rt_(rt), me_(me), server_(std::move(server)), frontend_(std::move(frontend)), book_(book) {
+  for (const auto& d : rt.plugins().features(TP_KIND_DECODER))
+    if (codecs_.find(d.feature->name) == std::string::npos) codecs_ += (codecs_.empty() ? "" : ",") + d.feature->name;
   publish_state("idle");
 }
 
@@ -56,6 +58,16 @@ void ViewerController::select_display(uint32_t index) {
     rt_.bus().publish(sdk::app::kNotice, Fields().set("level", "error").set("message", "no screen to switch").encode());
 }
 
+void ViewerController::set_stream(const core::media::StreamRequest& request) {
+  std::shared_ptr<core::media::ScreenRemote> remote;
+  {
+    std::lock_guard lock(mu_);
+    remote = remote_;
+  }
+  if (!remote || !remote->set_options(request))
+    rt_.bus().publish(sdk::app::kNotice, Fields().set("level", "error").set("message", "no screen to change").encode());
+}
+
 void ViewerController::republish() {
   std::string state;
   {
@@ -70,7 +82,7 @@ void ViewerController::publish_state(const std::string& state, const std::string
   std::string encoded;
   {
     std::lock_guard lock(mu_);
-    f.set("state", state).set("peer", peer_).set("path", path_).set("message", message);
+    f.set("state", state).set("peer", peer_).set("path", path_).set("message", message).set("codecs", codecs_);
     encoded = last_state_ = f.encode();
   }
   rt_.bus().publish(sdk::app::kViewerState, encoded);
@@ -164,6 +176,7 @@ void ViewerController::run(std::string id, std::string password) {
     so.notice = [this](const std::string& s) {
       rt_.bus().publish(sdk::app::kNotice, Fields().set("level", "info").set("message", s).encode());
     };
+    so.on_option_refused = so.notice;
     so.on_frame = [this](const tp_frame& f) { present(f); };
     so.on_cursor = [this](const core::media::CursorState& c) { publish_cursor(c); };
     try {
@@ -205,6 +218,8 @@ void ViewerController::run(std::string id, std::string password) {
         if (cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return close_requested_; })) {
           lock.unlock();
           session.close("the viewer left");
+          reason = session.wait_closed(std::chrono::seconds(10));  // once; the session says goodbye and ends
+          break;
         }
       }
       const auto now = std::chrono::steady_clock::now();
@@ -215,6 +230,7 @@ void ViewerController::run(std::string id, std::string password) {
         tick = now;
       }
     }
+    if (!reason) reason = "the viewer left";
     had_session = had_session || session.authenticated();
     {
       std::lock_guard lock(mu_);

@@ -32,6 +32,8 @@ class ViewerController {
   void connect(const std::string& id, const std::string& password);
   void close();  // [any thread]
   void select_display(uint32_t index);
+  // Another frame rate, quality or codec for the running stream (empty fields keep theirs).
+  void set_stream(const core::media::StreamRequest& request);
   void republish();  // sends the current state again (a window that just started listening)
 
  private:
@@ -53,6 +55,7 @@ class ViewerController {
   bool close_requested_ = false;
   std::string last_state_;  // encoded fields of the last state published
   std::string peer_, path_;
+  std::string codecs_;  // what this viewer decodes, for the window's codec choice
   std::shared_ptr<core::media::ScreenStats> stats_;
   std::shared_ptr<core::media::ScreenRemote> remote_;
   uint64_t last_shape_ = 0;

@@ -111,24 +111,18 @@ void Hosting::accept(std::unique_ptr<cs::TransportLink> link, const std::string&
   std::lock_guard lock(mu_);
   sessions_.push_back(std::make_unique<Hosted>(
       Hosted{next_token_++, source, std::move(std::get<cs::Admission::Ticket>(admitted)), std::move(s)}));
-  changed_ = true;
 }
 
-bool Hosting::tend() {
+void Hosting::tend() {
   std::vector<std::unique_ptr<Hosted>> finished;  // destroyed outside the lock: a session's destructor joins its worker
   std::lock_guard lock(mu_);
   for (auto& h : sessions_)
-    if (h->ticket.pending() && h->session->authenticated()) {
-      h->ticket.authenticated();
-      changed_ = true;
-    }
+    if (h->ticket.pending() && h->session->authenticated()) h->ticket.authenticated();
   auto done = std::partition(sessions_.begin(), sessions_.end(), [](auto& h) {
     return !h->session->wait_closed(std::chrono::milliseconds(0)).has_value();
   });
-  if (done != sessions_.end()) changed_ = true;
   std::move(done, sessions_.end(), std::back_inserter(finished));
   sessions_.erase(done, sessions_.end());
-  return std::exchange(changed_, false);
 }
 
 std::vector<HostedSession> Hosting::sessions() {

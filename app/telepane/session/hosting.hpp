@@ -47,9 +47,8 @@ class Hosting {
   Hosting& operator=(const Hosting&) = delete;
 
   const std::string& listen_address() const { return listen_address_; }
-  // Reaps ended sessions and frees the admission slots of authenticated ones. [main thread, periodically]
-  // Returns true when the list of sessions changed since the last call.
-  bool tend();
+  // Reaps ended sessions and frees the admission slots of authenticated ones. [one thread, periodically]
+  void tend();
   std::vector<HostedSession> sessions();
   // Ends one session (token) or all (0). [any thread]
   void end(uint64_t token, const std::string& reason);
@@ -64,7 +63,6 @@ class Hosting {
   std::mutex mu_;
   std::vector<std::unique_ptr<Hosted>> sessions_;
   uint64_t next_token_ = 1;
-  bool changed_ = false;
   std::unique_ptr<core::session::TransportListener> listener_;
   std::string listen_address_;
   std::unique_ptr<core::rendezvous::HostRegistration> registration_;

@@ -67,9 +67,7 @@ core::session::ServiceSpec host_screen(core::Runtime& rt) {
   c.codec_preference = texts(*cfg.at_path("host.screen.codecs"));
   c.max_fps = uint32_t(*cfg.at_path("host.screen.max_fps")->as_int());
   const std::string quality = cfg.at_path("host.screen.quality")->text();
-  if (quality == "low") c.rate = {1500, 200, 4000};
-  if (quality == "balanced") c.rate = {4000, 300, 15000};
-  if (quality == "high") c.rate = {8000, 500, 40000};
+  c.rate = *media::rate_for_quality(quality);  // the schema's enum admits only the presets
   const std::string dir = cfg.at_path("host.screen.record_dir")->text();
   if (!dir.empty()) {
     auto counter = std::make_shared<std::atomic<unsigned>>(0);
@@ -105,6 +103,7 @@ core::session::ServiceSpec viewer_screen(core::Runtime& rt, const ViewerScreenOp
   c.remote = options.remote;
   c.on_frame = options.on_frame;
   c.on_cursor = options.on_cursor;
+  c.on_option_refused = options.on_option_refused;
   if (options.notice) {
     c.on_unavailable = [notice = options.notice](const std::string& why) { notice("no picture: " + why); };
     c.on_display_refused = [notice = options.notice](uint32_t index, const std::string& why) {

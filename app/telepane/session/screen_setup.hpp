@@ -22,8 +22,9 @@ struct ViewerScreenOptions {
   std::shared_ptr<core::media::ScreenStats> stats;
   std::shared_ptr<core::media::ScreenRemote> remote;
   std::function<void(const std::string&)> notice;  // what the person should read: why there is no picture, ...
-  std::function<void(const tp_frame&)> on_frame;    // each decoded picture (a window) [decode thread]
+  std::function<void(const tp_frame&)> on_frame;   // each decoded picture (a window) [decode thread]
   std::function<void(const core::media::CursorState&)> on_cursor;  // [session worker]
+  std::function<void(const std::string&)> on_option_refused;       // the host kept the stream as it was, and why
 };
 // connect.codecs/max_fps. With a recording, only codecs its container holds are offered. Throws
 // std::runtime_error naming what is missing (no decoder, no recorder, no codec the file can hold).

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kHelp =
     "commands: /move X Y, /click X Y [left|middle|right], /scroll DY, /type TEXT, /key [ctrl+|shift+|alt+]NAME "
     "(a character, Return, Tab, BackSpace, Escape, Delete, Home, End, Left, Right, Up, Down, F1-F12), /clip TEXT, "
-    "/display N (the host's monitor to show)";
+    "/display N (the host's monitor to show), /fps N, /quality low|balanced|high, /codec NAME (change the stream)";
 
 void send(core::EventBus& bus, const in::Event& e) {
   const auto bytes = in::encode(e);
@@ -152,6 +152,23 @@ bool viewer_command(const std::string& line, const ViewerControls& controls, std
     reply = controls.screen != nullptr && controls.screen->select_display(uint32_t(index))
                 ? "asked the host for display " + std::to_string(index)
                 : "no screen stream to switch";
+  } else if (cmd == "fps" || cmd == "quality" || cmd == "codec") {
+    core::media::StreamRequest r;
+    if (cmd == "fps") {
+      int fps = 0;
+      if (!(args >> fps) || fps < 1 || fps > 240) {
+        reply = "/fps needs N, the frame rate to ask for (1-240)";
+        return true;
+      }
+      r.max_fps = uint32_t(fps);
+    } else if (rest.empty()) {
+      reply = cmd == "quality" ? "/quality needs low, balanced or high" : "/codec needs a codec name (h264, vp9, ...)";
+      return true;
+    } else {
+      (cmd == "quality" ? r.quality : r.codec) = rest;
+    }
+    reply = controls.screen != nullptr && controls.screen->set_options(r) ? "asked the host for " + cmd + " " + rest
+                                                                          : "no screen stream to change";
   } else if (cmd == "clip") {
     bus.publish("clipboard.send", rest);
     reply = "sent " + std::to_string(rest.size()) + " bytes to the host's clipboard";

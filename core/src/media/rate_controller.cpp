@@ -17,6 +17,18 @@ constexpr std::size_t kMaxInFlight = 16;  // whatever the round trip, never more
 constexpr auto kLostAfter = 1s;           // at least; four base round trips on a long path
 }  // namespace
 
+std::optional<RateSettings> rate_for_quality(const std::string& quality) {
+  if (quality == "low") return RateSettings{1500, 200, 4000};
+  if (quality == "balanced") return RateSettings{4000, 300, 15000};
+  if (quality == "high") return RateSettings{8000, 500, 40000};
+  return std::nullopt;
+}
+
+void RateController::set_range(RateSettings settings) {
+  settings_ = settings;
+  target_kbps_ = std::clamp(target_kbps_, settings.min_kbps, settings.max_kbps);
+}
+
 RateController::RateController(RateSettings settings)
     : settings_(settings), target_kbps_(std::clamp(settings.start_kbps, settings.min_kbps, settings.max_kbps)) {}
 

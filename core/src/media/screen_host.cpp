@@ -6,6 +6,7 @@
 #include "screen_messages.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstring>
@@ -111,6 +112,8 @@ class ScreenHost final : public session::SessionService {
         cv_.notify_all();
         return;
       }
+      case screen::Message::kStreamOptions: return apply_options(m.stream_options());
+      case screen::Message::MESSAGE_NOT_SET: return;  // a newer viewer's message: not for this host
       case screen::Message::kClockProbe: {
         screen::Message echo;
         echo.mutable_clock_echo()->set_viewer_ns(m.clock_probe().viewer_ns());
@@ -125,20 +128,73 @@ class ScreenHost final : public session::SessionService {
   void start(const screen::Hello& hello) {
     if (started_) throw session::ServiceError("a second screen hello");
     started_ = true;
-    if (hello.max_fps() > 0) fps_ = std::min(fps_, hello.max_fps());
+    if (hello.max_fps() > 0) fps_ = std::min(fps_.load(), hello.max_fps());
     std::vector<std::string> ours;
     for (const auto& e : cfg_.encoders) ours.push_back(e.feature->name);
-    const std::vector<std::string> theirs(hello.codecs().begin(), hello.codecs().end());
+    theirs_.assign(hello.codecs().begin(), hello.codecs().end());
     if (!cfg_.capture) return unavailable("this host has no screen capture enabled");
-    const auto codec = choose_codec(theirs, ours, cfg_.codec_preference);
+    const auto codec = choose_codec(theirs_, ours, cfg_.codec_preference);
     if (!codec)
-      return unavailable("no video codec both sides have (host: " + join(ours) + "; viewer: " + join(theirs) + ")");
+      return unavailable("no video codec both sides have (host: " + join(ours) + "; viewer: " + join(theirs_) + ")");
     for (const auto& e : cfg_.encoders)
       if (e.feature->name == *codec) encoder_feature_ = e;
     format_ = encoder_feature_.vtable<tp_encoder_vtbl>()->input_format;
-    log_.info("screen", "streaming with " + *codec + " at up to " + std::to_string(fps_) + " fps");
+    log_.info("screen", "streaming with " + *codec + " at up to " + std::to_string(fps_.load()) + " fps");
     capture_thread_ = std::thread([this] { capture_loop(); });
     encode_thread_ = std::thread([this] { encode_loop(); });
+  }
+
+  // [session worker] The person at the viewer changed the stream: what the host can apply takes effect at the next
+  // picture; the rest is refused with the reason.
+  void apply_options(const screen::StreamOptions& o) {
+    if (!started_) throw session::ServiceError("stream options before the screen hello");
+    const auto refuse = [this](const std::string& why) {
+      screen::Message m;
+      m.mutable_option_refused()->set_reason(why);
+      endpoint_.send(to_bytes(m));
+    };
+    std::optional<RateSettings> range;
+    if (!o.quality().empty() && !(range = rate_for_quality(o.quality())))
+      refuse("no quality '" + o.quality().substr(0, 32) + "' (low, balanced or high)");
+    std::optional<plugins::FeatureRef> encoder;
+    if (!o.codec().empty()) {
+      const bool viewer_has = std::find(theirs_.begin(), theirs_.end(), o.codec()) != theirs_.end();
+      for (const auto& e : cfg_.encoders)
+        if (e.feature->name == o.codec()) encoder = e;
+      if (!encoder || !viewer_has) {
+        encoder.reset();
+        refuse("this host cannot stream '" + o.codec().substr(0, 32) +
+               "' to this viewer (both have: " + join(common_codecs()) + ")");
+      }
+    }
+    // Never past the host's own range: a viewer may ask for less than host.screen.quality allows, not more.
+    if (range) {
+      range->max_kbps = std::min(range->max_kbps, cfg_.rate.max_kbps);
+      range->min_kbps = std::min(range->min_kbps, range->max_kbps);
+      range->start_kbps = std::clamp(range->start_kbps, range->min_kbps, range->max_kbps);
+    }
+    std::lock_guard lock(mu_);
+    if (o.max_fps() > 0) {
+      fps_ = std::min(std::max<uint32_t>(cfg_.max_fps, 1), o.max_fps());
+      log_.info("screen", "the viewer asks for " + std::to_string(o.max_fps()) + " fps: streaming at up to " +
+                              std::to_string(fps_.load()));
+    }
+    if (range) {
+      rate_.set_range(*range);
+      log_.info("screen", "quality " + o.quality());
+    }
+    if (encoder) {
+      codec_wanted_ = std::move(encoder);
+      keyframe_wanted_ = true;  // a still screen, too, is shown again in the new codec
+    }
+    cv_.notify_all();
+  }
+
+  std::vector<std::string> common_codecs() const {
+    std::vector<std::string> out;
+    for (const auto& e : cfg_.encoders)
+      if (std::find(theirs_.begin(), theirs_.end(), e.feature->name) != theirs_.end()) out.push_back(e.feature->name);
+    return out;
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -158,7 +214,7 @@ class ScreenHost final : public session::SessionService {
     cv_.notify_all();
   }
 
-  Clock::duration interval() const { return std::chrono::microseconds(1'000'000 / fps_); }
+  Clock::duration interval() const { return std::chrono::microseconds(1'000'000 / fps_.load()); }
 
   // [capture thread]
   void capture_loop() {
@@ -316,6 +372,7 @@ class ScreenHost final : public session::SessionService {
         }
         keyframe = std::exchange(keyframe_wanted_, false);
         kbps = rate_.bitrate_kbps();
+        if (codec_wanted_) switch_codec(*std::exchange(codec_wanted_, std::nullopt));
         encoding_ = true;
         encode_started_ = Clock::now();
       }
@@ -334,8 +391,20 @@ class ScreenHost final : public session::SessionService {
     }
   }
 
+  // [encode thread, mu_ held] The next picture is encoded with `encoder`, in a new stream.
+  void switch_codec(const plugins::FeatureRef& encoder) {
+    if (encoder.feature->name == encoder_feature_.feature->name) return;
+    encoder_feature_ = encoder;
+    format_ = encoder.vtable<tp_encoder_vtbl>()->input_format;
+    encoder_.reset();  // encode() starts a stream with the new codec
+    log_.info("screen", "the viewer asks for " + encoder.feature->name + ": a new stream");
+  }
+
   void encode(const Picture& picture, bool keyframe, uint32_t kbps) {
     const tp_frame& f = picture.frame;
+    // Converted for the encoder before a codec change to one that takes another format: skipped, the next grab is
+    // in the new format (a screen that stays still keeps the old stream until it changes).
+    if (f.format != format_.load()) return;
     if (!encoder_ || f.width != width_ || f.height != height_ || picture.display != display_) {
       encoder_.reset();
       width_ = f.width;
@@ -351,6 +420,7 @@ class ScreenHost final : public session::SessionService {
       start->set_height(height_);
       start->set_stream(++stream_);
       start->set_display(display_);
+      start->set_takes_options(true);
       endpoint_.send(to_bytes(m));
       const StreamInfo info{encoder_feature_.feature->name, width_, height_};
       if (!sink_ && cfg_.make_sink && stream_ == 1) {
@@ -409,19 +479,22 @@ class ScreenHost final : public session::SessionService {
   // Session worker only.
   bool started_ = false;
 
-  // Set before the threads start, then read-only.
+  // Set before the threads start; changed only by the encode thread (a codec switch). The capture thread reads
+  // format_ to convert each picture.
   plugins::FeatureRef encoder_feature_;
-  tp_pixel_format format_ = TP_PIXEL_FORMAT_INVALID;
+  std::atomic<tp_pixel_format> format_{TP_PIXEL_FORMAT_INVALID};
+  std::vector<std::string> theirs_;  // the viewer's decoders, from its Hello (session worker)
 
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   bool keyframe_wanted_ = false;
   std::optional<uint32_t> display_wanted_;
+  std::optional<plugins::FeatureRef> codec_wanted_;
   std::unique_ptr<Picture> pending_;
   std::vector<std::unique_ptr<Picture>> free_;
   RateController rate_;
-  uint32_t fps_;
+  std::atomic<uint32_t> fps_;  // written under mu_; read without it for the capture interval
   uint64_t skipped_ = 0;
   bool encoding_ = false;
   Clock::time_point encode_started_{};

@@ -4,6 +4,7 @@
 
 #include "screen_messages.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <thread>
@@ -19,19 +20,27 @@ bool ScreenRemote::select_display(uint32_t index) {
   return true;
 }
 
+bool ScreenRemote::set_options(const StreamRequest& request) {
+  std::lock_guard lock(mu_);
+  return options_ && options_(request);
+}
+
 // Connects a ScreenRemote to one running service for the service's lifetime.
 class ScreenRemoteAttachment {
  public:
-  ScreenRemoteAttachment(std::shared_ptr<ScreenRemote> remote, std::function<void(uint32_t)> select)
+  ScreenRemoteAttachment(std::shared_ptr<ScreenRemote> remote, std::function<void(uint32_t)> select,
+                         std::function<bool(const StreamRequest&)> options)
       : remote_(std::move(remote)) {
     if (!remote_) return;
     std::lock_guard lock(remote_->mu_);
     remote_->select_ = std::move(select);
+    remote_->options_ = std::move(options);
   }
   ~ScreenRemoteAttachment() {
     if (!remote_) return;
     std::lock_guard lock(remote_->mu_);
     remote_->select_ = nullptr;
+    remote_->options_ = nullptr;
   }
   ScreenRemoteAttachment(const ScreenRemoteAttachment&) = delete;
   ScreenRemoteAttachment& operator=(const ScreenRemoteAttachment&) = delete;
@@ -86,6 +95,7 @@ class ScreenViewer final : public session::SessionService {
         const auto& s = m.stream_start();
         if (s.codec().empty() || s.width() == 0 || s.height() == 0 || s.width() > 16384 || s.height() > 16384)
           throw session::ServiceError("a stream start without a codec or with a picture size out of range");
+        host_takes_options_ = s.takes_options();
         return enqueue(std::move(*m.mutable_stream_start()));
       }
       case screen::Message::kClockEcho: return on_clock(m.clock_echo());
@@ -94,6 +104,12 @@ class ScreenViewer final : public session::SessionService {
         const auto& r = m.display_refused();
         log_.warn("screen", "the host did not switch to display " + std::to_string(r.index()) + ": " + r.reason());
         if (cfg_.on_display_refused) cfg_.on_display_refused(r.index(), r.reason());
+        return;
+      }
+      case screen::Message::MESSAGE_NOT_SET: return;  // a newer host's message: not for this viewer
+      case screen::Message::kOptionRefused: {
+        log_.warn("screen", "the host did not change the stream: " + m.option_refused().reason());
+        if (cfg_.on_option_refused) cfg_.on_option_refused(m.option_refused().reason());
         return;
       }
       case screen::Message::kUnavailable: {
@@ -270,11 +286,23 @@ class ScreenViewer final : public session::SessionService {
   Logger& log_;
   session::ServiceEndpoint& endpoint_;
   CursorState cursor_;  // session worker only
+  std::atomic<bool> host_takes_options_{false};
   // Detaches (in its destructor) before the members it uses go, so no request reaches a half-destroyed service.
-  ScreenRemoteAttachment remote_{cfg_.remote, [this](uint32_t index) {
+  ScreenRemoteAttachment remote_{cfg_.remote,
+                                 [this](uint32_t index) {
                                    screen::Message m;
                                    m.mutable_select_display()->set_index(index);
                                    endpoint_.send(to_bytes(m));
+                                 },
+                                 [this](const StreamRequest& r) {
+                                   if (!host_takes_options_) return false;
+                                   screen::Message m;
+                                   auto* o = m.mutable_stream_options();
+                                   o->set_max_fps(r.max_fps);
+                                   o->set_quality(r.quality);
+                                   o->set_codec(r.codec);
+                                   endpoint_.send(to_bytes(m));
+                                   return true;
                                  }};
 
   std::mutex mu_;

@@ -17,13 +17,14 @@ namespace {
 // Every run is isolated from the machine's own config: its own HOME, XDG dirs and system config dir.
 struct Cli {
   TempDir home;
-  ProcessResult run(std::vector<std::string> args) const {
+  ProcessResult run(std::vector<std::string> args, const std::map<std::string, std::string>& extra_env = {}) const {
     args.insert(args.begin(), TELEPANE_BIN);
     RunOptions o;
     o.env = {{"HOME", home.path().string()},
              {"XDG_CONFIG_HOME", (home / "config").string()},
              {"XDG_DATA_HOME", (home / "data").string()},
              {"TELEPANE_SYSCONFDIR", (home / "etc").string()}};
+    for (const auto& [k, v] : extra_env) o.env[k] = v;
     return telepane::test::run_process(args, o);
   }
 };
@@ -41,19 +42,30 @@ TEST_CASE("help and version") {
   CHECK(r.out.find("--set") != std::string::npos);
   r = cli.run({"--version"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.1)", 0) == 0);
+  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.2)", 0) == 0);
 }
 
 TEST_CASE("usage errors exit 2 with one line") {
   Cli cli;
   for (auto args : std::vector<std::vector<std::string>>{
-           {}, {"frobnicate"}, {"--no-such-option"}, {"plugins"}, {"plugins", "list", "extra"}, {"config", "--set"}}) {
+           {"frobnicate"}, {"--no-such-option"}, {"plugins"}, {"plugins", "list", "extra"}, {"config", "--set"}}) {
     auto r = cli.run(args);
     INFO("args: " << (args.empty() ? "" : args[0]) << " stderr: " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(lines(r.err) == 1);
     CHECK(r.err.rfind("telepane: ", 0) == 0);
   }
+}
+
+TEST_CASE("no command opens the desktop app, which without a display says what to use instead") {
+  Cli cli;
+  const auto r = cli.run({}, {{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}});  // as on a server, whatever runs the test
+  CHECK(r.exit_code == 1);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err ==
+        "telepane: the desktop app needs a display (DISPLAY is not set). Without a window: telepane host, telepane "
+        "connect ID --headless (see telepane --help)\n");
+  CHECK(r.out.empty());  // nothing started: no ID printed, nothing shared
 }
 
 TEST_CASE("plugins list shows the in-tree plugins loaded") {

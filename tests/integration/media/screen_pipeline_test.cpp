@@ -266,3 +266,69 @@ TEST_CASE("a malformed screen message breaks the protocol, named") {
   start.SerializeToArray(bytes.data(), int(bytes.size()));
   CHECK_THROWS_WITH(s.viewer->on_message(bytes), "a stream start without a codec or with a picture size out of range");
 }
+
+TEST_CASE("the viewer changes frame rate, quality and codec mid-stream, and what the host cannot do is refused") {
+  Plugins p;
+  ScreenHostConfig hc;
+  hc.capture = p.feature(TP_KIND_CAPTURE, "testpattern");
+  hc.encoders = {p.feature(TP_KIND_ENCODER, "vp9"), p.feature(TP_KIND_ENCODER, "h264")};
+  hc.codec_preference = {"vp9"};
+  hc.max_fps = 30;
+  auto stats = std::make_shared<ScreenStats>();
+  auto remote = std::make_shared<ScreenRemote>();
+  std::mutex mu;
+  std::vector<std::string> refused;
+  ScreenViewerConfig vc;
+  for (const auto& d : p.manager.features(TP_KIND_DECODER)) vc.decoders.push_back(d);
+  vc.stats = stats;
+  vc.remote = remote;
+  vc.on_option_refused = [&](const std::string& why) {
+    std::lock_guard lock(mu);
+    refused.push_back(why);
+  };
+  Pipe to_viewer(true), to_host(false);
+  auto host = screen_host_service(hc, p.logger).create(to_viewer);
+  auto viewer = screen_viewer_service(vc, p.logger).create(to_host);
+  to_host.deliver_to(host.get());
+  to_viewer.deliver_to(viewer.get());
+  const auto eventually = [](auto pred) {
+    for (auto end = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < end;) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  };
+  REQUIRE(eventually([&] { return stats->summary().frames >= 10; }));
+  CHECK(stats->summary().stream.codec == "vp9");
+
+  // Another codec: a new stream, decoded, no reconnect.
+  REQUIRE(remote->set_options({0, "", "h264"}));
+  REQUIRE(eventually([&] { return stats->summary().stream.codec == "h264"; }));
+  const auto switched = stats->summary().frames;
+  REQUIRE(eventually([&] { return stats->summary().frames >= switched + 10; }));
+  CHECK(stats->summary().decode_errors == 0);
+  CHECK(stats->summary().streams == 2);
+
+  // A lower frame rate: the moving test pattern (30 fps before) now arrives at about 8.
+  REQUIRE(remote->set_options({8, "low", ""}));
+  std::this_thread::sleep_for(500ms);
+  const auto before = stats->summary().frames;
+  std::this_thread::sleep_for(2s);
+  const auto in_two_seconds = stats->summary().frames - before;
+  CHECK(in_two_seconds >= 8);
+  CHECK(in_two_seconds <= 22);
+
+  // What the host cannot do is refused with the reason; the stream goes on.
+  REQUIRE(remote->set_options({0, "ultra", "av1"}));
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mu);
+    return refused.size() == 2;
+  }));
+  CHECK(refused[0] == "no quality 'ultra' (low, balanced or high)");
+  CHECK(refused[1] == "this host cannot stream 'av1' to this viewer (both have: vp9, h264)");
+  const auto after = stats->summary().frames;
+  REQUIRE(eventually([&] { return stats->summary().frames >= after + 3; }));
+  CHECK(to_host.closed.empty());
+  to_viewer.stop();
+  to_host.stop();
+}

@@ -1,5 +1,7 @@
 #include "app_model.hpp"
 
+#include <algorithm>
+
 namespace telepane::frontend {
 using sdk::app::Fields;
 
@@ -69,8 +71,11 @@ void AppModel::on_event(std::string_view topic_view, std::string_view payload_vi
           new_questions_.push_back(token);
         }
       } else if (topic == sdk::app::kHostSessions) {
+        host_.debug("viewers: " + f->get("count"));
         m_.viewers.clear();
-        for (int64_t i = 0; i < f->number("count"); ++i) {
+        // At most as many viewers as the payload has fields for: a count alone cannot make this loop long.
+        const int64_t count = std::min<int64_t>(f->number("count"), int64_t(f->all().size()));
+        for (int64_t i = 0; i < count; ++i) {
           const std::string n = std::to_string(i);
           m_.viewers.push_back({f->number("token." + n), f->get("address." + n), f->get("permissions." + n)});
         }
@@ -102,13 +107,14 @@ void AppModel::on_event(std::string_view topic_view, std::string_view payload_vi
           host_.log(TP_LOG_WARN, topic + ": the json field is not JSON");
           return;
         }
-        (topic == sdk::app::kSettings ? m_.settings : m_.book) = std::move(j);
+        (topic == sdk::app::kSettings ? m_.settings : m_.book) = std::make_shared<const nlohmann::json>(std::move(j));
       } else if (topic == sdk::app::kNotice) {
         m_.notices.emplace_back(f->get("message"), f->get("level") == "error");
         if (m_.notices.size() > 5) m_.notices.pop_front();
       }
     }
   }
+  ++version_;
   wake_();
 }
 
@@ -125,11 +131,13 @@ void AppModel::add_chat(const std::string& line) {
   std::lock_guard lock(mu_);
   m_.chat.push_back("me: " + line);
   if (m_.chat.size() > 200) m_.chat.pop_front();
+  ++version_;
 }
 
 void AppModel::dismiss_notice() {
   std::lock_guard lock(mu_);
   if (!m_.notices.empty()) m_.notices.pop_front();
+  ++version_;
 }
 
 }  // namespace telepane::frontend

@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,8 +47,9 @@ struct Model {
   int32_t cursor_x = 0, cursor_y = 0;
   bool cursor_visible = false;
   CursorShape cursor;
-  nlohmann::json settings;  // app.settings json
-  nlohmann::json book;
+  // Shared, not copied with each frame's snapshot: they are replaced whole when the app sends new ones.
+  std::shared_ptr<const nlohmann::json> settings;  // app.settings json
+  std::shared_ptr<const nlohmann::json> book;
   std::deque<std::pair<std::string, bool>> notices;  // message, is error; newest last
   std::deque<std::string> chat;                      // "host: ..." / "me: ..."
   std::string clipboard_in;                          // the remote clipboard, not yet applied
@@ -61,6 +64,8 @@ class AppModel {
   void publish(const char* topic, const sdk::app::Fields& f) const { host_.publish(topic, f.encode()); }
   void publish_raw(const char* topic, std::string_view bytes) const { host_.publish(topic, bytes); }
   void add_chat(const std::string& line);
+  // Counts changes: the window draws when it moved since the last frame. [any thread]
+  uint64_t version() const { return version_.load(); }
   void dismiss_notice();
 
  private:
@@ -71,6 +76,7 @@ class AppModel {
   std::mutex mu_;
   Model m_;
   std::vector<int64_t> new_questions_;  // tokens whose asked_at the next snapshot stamps
+  std::atomic<uint64_t> version_{0};
   std::vector<sdk::Subscription> subs_;
 };
 

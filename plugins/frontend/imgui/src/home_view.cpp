@@ -1,10 +1,12 @@
 // Home: this machine (ID, full ID, one-time password, permanent password, online state) and connecting to another
 // (an ID box with a password prompt, recent sessions and the address book).
+#include "plain_errors.hpp"
 #include "ui.hpp"
 
 #include <imgui_stdlib.h>
 
 #include <ctime>
+#include <utility>
 
 namespace telepane::frontend {
 using sdk::app::Fields;
@@ -19,18 +21,6 @@ void connect(UiState& ui, AppModel& app, const std::string& id, const std::strin
   ui.connect_id = id;
   ui.ask_password = false;
   ui.password.clear();
-}
-
-// A failed attempt in plain words, with what to do about it.
-std::string explain(const std::string& state, const std::string& message) {
-  if (state == "password") return "The host asks for a password. Type the one-time password shown on the host.";
-  if (message.find("declined") != std::string::npos) return "Denied: the person at the host declined the session.";
-  if (message.find("offline") != std::string::npos) return "The host is offline: " + message;
-  if (message.find("wrong password") != std::string::npos || message.find("password is wrong") != std::string::npos)
-    return "Wrong password: " + message;
-  if (message.find("key mismatch") != std::string::npos) return "Key mismatch, not connecting. " + message;
-  if (message.find("relay") != std::string::npos) return "The relay is unreachable: " + message;
-  return message;
 }
 
 void this_machine(const Model& m, UiState& ui, AppModel& app) {
@@ -86,14 +76,16 @@ void connect_box(const Model& m, UiState& ui, AppModel& app) {
     ui.focus_id = false;
   }
   const bool entered =
-      ImGui::InputTextWithHint("##remote_id", "Remote ID", &ui.connect_id, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+      ImGui::InputTextWithHint("##remote_id", "Remote ID", &ui.connect_id,
+                               ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
   ImGui::SameLine();
   if ((ImGui::Button("Connect") || entered) && !ui.connect_id.empty()) {
     ui.ask_password = true;
     ui.focus_password = true;
   }
   const std::string state = m.viewer.get("state");
-  if (state == "password" && !ui.ask_password) {
+  const bool turned = state != std::exchange(ui.seen_state, state);
+  if (state == "password" && turned) {  // once: Cancel closes it for good
     ui.ask_password = true;
     ui.focus_password = true;
     ui.connect_id = m.viewer.get("peer");
@@ -101,7 +93,7 @@ void connect_box(const Model& m, UiState& ui, AppModel& app) {
   if ((state == "failed" || state == "closed" || state == "password") && !m.viewer.get("message").empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, state == "closed" ? kGrey : kRed);
     ImGui::TextWrapped("%s%s", state == "closed" ? "Session ended: " : "",
-                       explain(state, m.viewer.get("message")).c_str());
+                       plain_error(state, m.viewer.get("message")).c_str());
     ImGui::PopStyleColor();
   }
   if (ui.ask_password) {
@@ -124,7 +116,10 @@ void connect_box(const Model& m, UiState& ui, AppModel& app) {
 
 void book(const Model& m, UiState& ui, AppModel& app) {
   ImGui::TextColored(kGrey, "ADDRESS BOOK AND RECENT SESSIONS");
-  const auto& entries = m.book.is_object() ? m.book["entries"] : nlohmann::json::array();
+  const nlohmann::json entries =
+      m.book && m.book->is_object() && m.book->contains("entries") && (*m.book)["entries"].is_array()
+          ? (*m.book)["entries"]
+          : nlohmann::json::array();
   if (ImGui::BeginTable("book", 5,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("Name");
@@ -135,8 +130,10 @@ void book(const Model& m, UiState& ui, AppModel& app) {
     ImGui::TableHeadersRow();
     int row = 0;
     for (const auto& e : entries) {
-      const std::string id = e.value("id", ""), name = e.value("name", ""), tags = e.value("tags", "");
-      const int64_t last = e.value("last", int64_t(0));
+      if (!e.is_object()) continue;
+      const auto text = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : ""; };
+      const std::string id = text("id"), name = text("name"), tags = text("tags");
+      const int64_t last = e.contains("last") && e["last"].is_number_integer() ? e["last"].get<int64_t>() : 0;
       ImGui::PushID(row++);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();

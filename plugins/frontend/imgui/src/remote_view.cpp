@@ -63,6 +63,15 @@ bool RemoteView::upload() {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, GLsizei(picture_.width), GLsizei(picture_.height), GL_RGBA,
                     GL_UNSIGNED_BYTE, picture_.rgba.data());
   }
+  // Scaled to the drawn size already: sampled texel for pixel, nothing to filter.
+  const bool nearest = picture_.width != picture_.src_width;
+  if (nearest != nearest_) {
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, nearest ? GL_NEAREST : GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, nearest ? GL_NEAREST : GL_LINEAR);
+    nearest_ = nearest;
+  }
+  src_w_ = picture_.src_width;
+  src_h_ = picture_.src_height;
   pending_shown_ = true;
   return true;
 }
@@ -76,12 +85,19 @@ void RemoteView::shown(int64_t now_ns, double now) {
   if (stats_.delay_ms.size() < 1'000'000) stats_.delay_ms.push_back(double(now_ns - picture_.arrived_ns) / 1e6);
 }
 
-void RemoteView::reset() {
-  slot_.clear();
-  tex_w_ = tex_h_ = 0;
-  active_ = accepts_input_ = hovered_ = false;
+void RemoteView::release_all() {
   for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) send(sdk::input::Key{*it, false});
   held_keys_.clear();
+  for (auto b : held_buttons_) send(sdk::input::Button{b, false});
+  held_buttons_.clear();
+}
+
+void RemoteView::reset() {
+  release_all();
+  slot_.clear();
+  tex_w_ = tex_h_ = src_w_ = src_h_ = 0;
+  slot_.set_draw_size(0, 0);
+  active_ = accepts_input_ = hovered_ = image_hovered_ = false;
 }
 
 void RemoteView::send(const sdk::input::Event& e) {
@@ -90,11 +106,11 @@ void RemoteView::send(const sdk::input::Event& e) {
 }
 
 bool RemoteView::to_remote(double x, double y, int32_t& rx, int32_t& ry) const {
-  if (img_w_ <= 0 || img_h_ <= 0 || tex_w_ == 0) return false;
+  if (img_w_ <= 0 || img_h_ <= 0 || src_w_ == 0) return false;
   const double u = (x - img_x_) / img_w_, v = (y - img_y_) / img_h_;
   if (u < 0 || v < 0 || u >= 1 || v >= 1) return false;
-  rx = int32_t(u * tex_w_);
-  ry = int32_t(v * tex_h_);
+  rx = int32_t(u * src_w_);
+  ry = int32_t(v * src_h_);
   return true;
 }
 
@@ -108,7 +124,6 @@ void RemoteView::on_move(double x, double y) {
 }
 
 void RemoteView::on_button(int button, int action) {
-  if (!accepts_input_ || !hovered_) return;
   const uint8_t b = button == GLFW_MOUSE_BUTTON_LEFT     ? 1
                     : button == GLFW_MOUSE_BUTTON_MIDDLE ? 2
                     : button == GLFW_MOUSE_BUTTON_RIGHT  ? 3
@@ -116,29 +131,40 @@ void RemoteView::on_button(int button, int action) {
                     : button == GLFW_MOUSE_BUTTON_5      ? 9
                                                          : 0;
   if (b == 0) return;
+  const auto held = std::find(held_buttons_.begin(), held_buttons_.end(), b);
+  if (action != GLFW_PRESS) {  // a release of what the host holds goes through, wherever the pointer went
+    if (held == held_buttons_.end()) return;
+    held_buttons_.erase(held);
+    send(sdk::input::Button{b, false});
+    return;
+  }
+  // A press only on the picture itself: not on a menu, prompt or the stats over it.
+  if (!accepts_input_ || !hovered_ || !image_hovered_ || held != held_buttons_.end()) return;
   if (last_x_ >= 0) send(sdk::input::PointerMove{last_x_, last_y_});  // the press lands where the pointer is
-  send(sdk::input::Button{b, action == GLFW_PRESS});
+  held_buttons_.push_back(b);
+  send(sdk::input::Button{b, true});
 }
 
 void RemoteView::on_scroll(double dx, double dy) {
-  if (!accepts_input_ || !hovered_) return;
+  if (!accepts_input_ || !hovered_ || !image_hovered_) return;
   const auto clamp = [](double v) { return int16_t(std::clamp(v, -100.0, 100.0)); };
   send(sdk::input::Wheel{clamp(dx), clamp(-dy)});  // GLFW: positive dy scrolls up
 }
 
 void RemoteView::on_key(int key, int action, bool text_input_active) {
-  if (!accepts_input_ || text_input_active || action == GLFW_REPEAT) return;
+  if (action == GLFW_REPEAT) return;
   const uint32_t keysym = keysym_for_glfw_key(key);
   if (keysym == 0) return;
-  const bool down = action == GLFW_PRESS;
-  if (down) {
-    held_keys_.push_back(keysym);
-  } else {
-    const auto it = std::find(held_keys_.begin(), held_keys_.end(), keysym);
-    if (it == held_keys_.end()) return;  // pressed before the view had the keyboard
-    held_keys_.erase(it);
+  const auto held = std::find(held_keys_.begin(), held_keys_.end(), keysym);
+  if (action != GLFW_PRESS) {              // the release of a key the host holds always goes
+    if (held == held_keys_.end()) return;  // pressed before the view had the keyboard
+    held_keys_.erase(held);
+    send(sdk::input::Key{keysym, false});
+    return;
   }
-  send(sdk::input::Key{keysym, down});
+  if (!accepts_input_ || text_input_active || held != held_keys_.end()) return;
+  held_keys_.push_back(keysym);
+  send(sdk::input::Key{keysym, true});
 }
 
 void RemoteView::send_combo(const std::vector<uint32_t>& keysyms) {
@@ -163,6 +189,30 @@ void RemoteView::draw(const Model& m, UiState& ui) {
   ImGui::SameLine();
   if (ImGui::Button("Show display")) app_.publish(sdk::app::kViewerDisplay, Fields().set("index", ui.display));
   ImGui::SameLine();
+  // The stream: frame rate, quality (the bitrate range) and codec, changed on the host without reconnecting.
+  if (ImGui::Button("Stream")) ImGui::OpenPopup("stream");
+  if (ImGui::BeginPopup("stream")) {
+    ImGui::TextDisabled("Frame rate");
+    for (int fps : {15, 30, 60})
+      if (ImGui::MenuItem((std::to_string(fps) + " fps").c_str()))
+        app_.publish(sdk::app::kViewerStream, Fields().set("max_fps", fps));
+    ImGui::Separator();
+    ImGui::TextDisabled("Quality");
+    for (const char* q : {"low", "balanced", "high"})
+      if (ImGui::MenuItem(q)) app_.publish(sdk::app::kViewerStream, Fields().set("quality", q));
+    ImGui::Separator();
+    ImGui::TextDisabled("Codec (now %s)", m.stats.get("codec", "-").c_str());
+    const std::string codecs = m.viewer.get("codecs");
+    for (std::size_t pos = 0; pos < codecs.size();) {
+      const std::size_t comma = std::min(codecs.find(',', pos), codecs.size());
+      const std::string c = codecs.substr(pos, comma - pos);
+      if (ImGui::MenuItem(c.c_str(), nullptr, c == m.stats.get("codec")))
+        app_.publish(sdk::app::kViewerStream, Fields().set("codec", c));
+      pos = comma + 1;
+    }
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
   if (ImGui::Button("Keys")) ImGui::OpenPopup("keys");
   if (ImGui::BeginPopup("keys")) {
     for (const auto& c : kCombos)
@@ -182,7 +232,9 @@ void RemoteView::draw(const Model& m, UiState& ui) {
   ImGui::SameLine();
   ImGui::TextDisabled("%s  %s", m.viewer.get("peer").c_str(), m.viewer.get("path").c_str());
 
-  accepts_input_ = input_granted && !ui.view_only;
+  const bool accepted = input_granted && !ui.view_only;
+  if (accepts_input_ && !accepted) release_all();
+  accepts_input_ = accepted;
   if (!active_) {
     ImGui::Spacing();
     ImGui::Text("%s %s ...", state == "waiting" ? "Waiting for the person at" : "Connecting to",
@@ -194,16 +246,17 @@ void RemoteView::draw(const Model& m, UiState& ui) {
 
   // The picture
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ImGui::BeginChild("remote", ImVec2(avail.x, avail.y - (ui.show_chat ? 110 : 0)), false,
+  ImGui::BeginChild("remote", ImVec2(avail.x, std::max(1.0f, avail.y - (ui.show_chat ? 110 : 0))), false,
                     ui.fit ? ImGuiWindowFlags_NoScrollbar : ImGuiWindowFlags_HorizontalScrollbar);
   if (tex_w_ == 0) {
     ImGui::TextDisabled("waiting for the first picture");
     img_w_ = img_h_ = 0;
+    image_hovered_ = false;
   } else {
     const ImVec2 region = ImGui::GetContentRegionAvail();
-    float w = float(tex_w_), h = float(tex_h_);
+    float w = float(src_w_), h = float(src_h_);
     if (ui.fit) {
-      const float s = std::min(region.x / w, region.y / h);
+      const float s = std::max(0.0f, std::min(region.x / w, region.y / h));  // a window too small: nothing drawn
       w *= s;
       h *= s;
       ImGui::SetCursorPos(
@@ -211,6 +264,9 @@ void RemoteView::draw(const Model& m, UiState& ui) {
     }
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Image(as_id(texture_), ImVec2(w, h));
+    image_hovered_ = ImGui::IsItemHovered();
+    // The next pictures arrive at this size (fit) or their own (1:1).
+    slot_.set_draw_size(ui.fit ? uint32_t(w) : 0, ui.fit ? uint32_t(h) : 0);
     img_x_ = at.x;
     img_y_ = at.y;
     img_w_ = w;
@@ -225,7 +281,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
       cursor_serial_ = m.cursor.serial;
     }
     if (m.cursor_visible && cursor_serial_ != 0) {
-      const float sx = w / float(tex_w_), sy = h / float(tex_h_);
+      const float sx = w / float(src_w_), sy = h / float(src_h_);
       const ImVec2 p0(at.x + (float(m.cursor_x) - float(m.cursor.hot_x)) * sx,
                       at.y + (float(m.cursor_y) - float(m.cursor.hot_y)) * sy);
       ImGui::GetWindowDrawList()->AddImage(as_id(cursor_texture_), p0,

@@ -33,7 +33,8 @@ class RemoteView {
   // After the frame that showed the picture was swapped. [main thread]
   void shown(int64_t now_ns, double now);
   const PresentStats& stats() const { return stats_; }
-  void reset();  // a session ended
+  void reset();        // a session ended
+  void release_all();  // everything held on the host goes up (view only turned on, the window lost the session)
 
   // GLFW input, forwarded when the view has the pointer or the keyboard. [main thread]
   void on_key(int key, int action, bool text_input_active);
@@ -50,12 +51,16 @@ class RemoteView {
   PictureSlot& slot_;
   Picture picture_;
   unsigned texture_ = 0, cursor_texture_ = 0;
-  uint32_t tex_w_ = 0, tex_h_ = 0;
+  uint32_t tex_w_ = 0, tex_h_ = 0;  // of the texture (maybe scaled down to the drawn size)
+  uint32_t src_w_ = 0, src_h_ = 0;  // of the remote screen
+  bool nearest_ = false;
   uint64_t cursor_serial_ = 0;
   bool pending_shown_ = false;
   // Where the picture was drawn last frame, in window pixels, and whether input goes to the host.
   float img_x_ = 0, img_y_ = 0, img_w_ = 0, img_h_ = 0;
   bool active_ = false, accepts_input_ = false, hovered_ = false;
+  bool image_hovered_ = false;         // last frame, the picture itself had the pointer (no window or popup over it)
+  std::vector<uint8_t> held_buttons_;  // pressed on the host: their release is sent wherever the pointer is
   int32_t last_x_ = -1, last_y_ = -1;
   std::vector<uint32_t> held_keys_;
   PresentStats stats_;

@@ -22,9 +22,20 @@ std::string title_of(const std::string& key) {
   return key;
 }
 
+// Schema members read without throwing: a schema the form does not understand is shown, not fatal.
+std::string text_of(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+double number_of(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+bool flag_of(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
+}
+
 void draw_field(const std::string& section, const std::string& path, const std::string& name,
                 const nlohmann::json& schema, const nlohmann::json& value, UiState& ui, AppModel& app) {
-  const std::string type = schema.value("type", "");
+  const std::string type = text_of(schema, "type");
   const std::string label = name + "##" + section + "/" + path;
   const std::string edit_key = section + "/" + path;
   ImGui::PushID(edit_key.c_str());
@@ -34,10 +45,10 @@ void draw_field(const std::string& section, const std::string& path, const std::
       ImGui::TreePop();
     }
   } else if (type == "boolean") {
-    bool v = value.is_boolean() ? value.get<bool>() : schema.value("default", false);
+    bool v = value.is_boolean() ? value.get<bool>() : flag_of(schema, "default");
     if (ImGui::Checkbox(label.c_str(), &v)) send_setting(app, section, path, v ? "true" : "false");
   } else if (type == "integer" || type == "number") {
-    double v = value.is_number() ? value.get<double>() : schema.value("default", 0.0);
+    double v = value.is_number() ? value.get<double>() : number_of(schema, "default");
     ImGui::SetNextItemWidth(160);
     if (type == "integer") {
       int64_t iv = int64_t(v);
@@ -47,11 +58,12 @@ void draw_field(const std::string& section, const std::string& path, const std::
       ImGui::InputDouble(label.c_str(), &v);
       if (ImGui::IsItemDeactivatedAfterEdit()) send_setting(app, section, path, nlohmann::json(v).dump());
     }
-  } else if (type == "string" && schema.contains("enum")) {
-    const std::string current = value.is_string() ? value.get<std::string>() : schema.value("default", "");
+  } else if (type == "string" && schema.contains("enum") && schema["enum"].is_array()) {
+    const std::string current = value.is_string() ? value.get<std::string>() : text_of(schema, "default");
     ImGui::SetNextItemWidth(200);
     if (ImGui::BeginCombo(label.c_str(), current.c_str())) {
       for (const auto& option : schema["enum"]) {
+        if (!option.is_string()) continue;
         const std::string o = option.get<std::string>();
         if (ImGui::Selectable(o.c_str(), o == current)) send_setting(app, section, path, nlohmann::json(o).dump());
       }
@@ -92,10 +104,10 @@ void draw_field(const std::string& section, const std::string& path, const std::
   } else {
     ImGui::TextDisabled("%s: %s (edit in the config file)", name.c_str(), value.dump().c_str());
   }
-  if (schema.contains("description") && type != "object") {
+  if (const std::string description = text_of(schema, "description"); !description.empty() && type != "object") {
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", schema["description"].get<std::string>().c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", description.c_str());
   }
   ImGui::PopID();
 }
@@ -104,37 +116,46 @@ void draw_field(const std::string& section, const std::string& path, const std::
 void draw_schema_form(const std::string& section, const nlohmann::json& schema, const nlohmann::json& values,
                       const std::string& prefix, UiState& ui, AppModel& app) {
   if (!schema.is_object() || !schema.contains("properties")) return;
-  for (auto& [name, sub] : schema["properties"].items()) {
+  const auto& properties = schema["properties"];
+  if (!properties.is_object()) return;
+  for (auto& [name, sub] : properties.items()) {
+    if (!sub.is_object()) continue;  // `true` and the like: nothing to draw
     const nlohmann::json v = values.is_object() && values.contains(name) ? values[name] : nlohmann::json();
     draw_field(section, prefix + name, name, sub, v, ui, app);
   }
 }
 
 void draw_settings(const Model& m, UiState& ui, AppModel& app) {
-  const auto& s = m.settings;
-  if (!s.is_object()) {
+  if (!m.settings || !m.settings->is_object()) {
     ImGui::TextDisabled("waiting for the application");
     return;
   }
-  ImGui::TextColored(kGrey, "Saved to %s", s.value("file", "").c_str());
-  if (s.value("restart_needed", false)) {
+  const nlohmann::json& s = *m.settings;
+  const nlohmann::json none;
+  ImGui::TextColored(kGrey, "Saved to %s", text_of(s, "file").c_str());
+  if (flag_of(s, "restart_needed")) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "Restart Telepane to apply the changes.");
   }
   ImGui::BeginChild("settings_scroll");
-  for (const auto& section : s["sections"]) {
-    const std::string key = section.value("key", "");
+  const auto list = [&](const char* key) {
+    return s.contains(key) && s[key].is_array() ? s[key] : nlohmann::json::array();
+  };
+  for (const auto& section : list("sections")) {
+    const std::string key = text_of(section, "key");
     if (ImGui::CollapsingHeader(title_of(key).c_str(), key == "rendezvous" ? ImGuiTreeNodeFlags_DefaultOpen : 0))
-      draw_schema_form(key, section["schema"], section["values"], "", ui, app);
+      draw_schema_form(key, section.contains("schema") ? section["schema"] : none,
+                       section.contains("values") ? section["values"] : none, "", ui, app);
   }
   if (ImGui::CollapsingHeader("Plugins", ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::SetNextItemWidth(240);
     ImGui::InputTextWithHint("##filter", "filter", &ui.plugin_filter);
-    for (const auto& p : s["plugins"]) {
-      const std::string id = p.value("id", "");
+    for (const auto& p : list("plugins")) {
+      if (!p.is_object()) continue;
+      const std::string id = text_of(p, "id");
       if (!ui.plugin_filter.empty() && id.find(ui.plugin_filter) == std::string::npos) continue;
       ImGui::PushID(id.c_str());
-      const std::string state = p.value("state", "");
+      const std::string state = text_of(p, "state");
       bool on = state != "disabled";
       if (ImGui::Checkbox("##on", &on))
         app.publish(sdk::app::kEnablePlugin, Fields().set("id", id).set("enabled", on ? 1 : 0));
@@ -143,13 +164,13 @@ void draw_settings(const Model& m, UiState& ui, AppModel& app) {
       ImGui::SameLine();
       const bool open = ImGui::TreeNode(id.c_str());
       ImGui::SameLine();
-      ImGui::TextDisabled("%s  %s", p.value("kinds", "").c_str(), state.c_str());
+      ImGui::TextDisabled("%s  %s", text_of(p, "kinds").c_str(), state.c_str());
       if (open) {
-        ImGui::TextWrapped("%s", p.value("description", "").c_str());
-        if (!p.value("error", "").empty())
-          ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", p.value("error", "").c_str());
-        if (p["schema"].is_object()) {
-          draw_schema_form(id, p["schema"], p["values"], "", ui, app);
+        ImGui::TextWrapped("%s", text_of(p, "description").c_str());
+        if (const std::string error = text_of(p, "error"); !error.empty())
+          ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", error.c_str());
+        if (p.contains("schema") && p["schema"].is_object()) {
+          draw_schema_form(id, p["schema"], p.contains("values") ? p["values"] : none, "", ui, app);
         } else {
           ImGui::TextDisabled("no settings");
         }

@@ -16,6 +16,7 @@ struct UiState {
   int page = 0;  // 0 home, 1 settings
   std::string connect_id, password;
   bool ask_password = false, focus_password = false, focus_id = true;
+  std::string seen_state;  // the viewer state last drawn: the password prompt opens when it turns to "password"
   bool show_otp = true;
   std::string permanent_password;
   std::string book_id, book_name, book_tags;

@@ -33,24 +33,40 @@ int64_t now_ns() {
 // calls them before its own handling.
 struct Input {
   RemoteView* view = nullptr;
+  bool seen = false;  // input arrived: ImGui settles it over one more frame (hover, release)
 };
 
 void key_cb(GLFWwindow* w, int key, int, int action, int) {
   auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
+  in->seen = true;
   in->view->on_key(key, action, ImGui::GetCurrentContext() != nullptr && ImGui::GetIO().WantTextInput);
 }
 void button_cb(GLFWwindow* w, int button, int action, int) {
   auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
+  in->seen = true;
   double x = 0, y = 0;
   glfwGetCursorPos(w, &x, &y);
   in->view->on_move(x, y);
   in->view->on_button(button, action);
 }
 void move_cb(GLFWwindow* w, double x, double y) {
-  static_cast<Input*>(glfwGetWindowUserPointer(w))->view->on_move(x, y);
+  auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
+  in->seen = true;
+  in->view->on_move(x, y);
+}
+void char_cb(GLFWwindow* w, unsigned int) {
+  static_cast<Input*>(glfwGetWindowUserPointer(w))->seen = true;
+}
+void refresh_cb(GLFWwindow* w) {
+  static_cast<Input*>(glfwGetWindowUserPointer(w))->seen = true;
+}
+void size_cb(GLFWwindow* w, int, int) {
+  static_cast<Input*>(glfwGetWindowUserPointer(w))->seen = true;
 }
 void scroll_cb(GLFWwindow* w, double dx, double dy) {
-  static_cast<Input*>(glfwGetWindowUserPointer(w))->view->on_scroll(dx, dy);
+  auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
+  in->seen = true;
+  in->view->on_scroll(dx, dy);
 }
 
 // Why the last GLFW call failed, in GLFW's words.
@@ -107,6 +123,9 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   glfwSetMouseButtonCallback(window, button_cb);
   glfwSetCursorPosCallback(window, move_cb);
   glfwSetScrollCallback(window, scroll_cb);
+  glfwSetCharCallback(window, char_cb);
+  glfwSetWindowRefreshCallback(window, refresh_cb);
+  glfwSetFramebufferSizeCallback(window, size_cb);
 
   IMGUI_CHECKVERSION();
   ImGuiContext* context = ImGui::CreateContext();
@@ -131,18 +150,45 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   } shutdown;
 
   UiState ui;
+  struct {
+    int64_t upload_ns = 0, draw_ns = 0, swap_ns = 0;
+    uint64_t pictures = 0;
+  } cost;  // where a drawn picture's time goes, reported at the end
   std::string last_state;
   uint64_t clipboard_applied = 0;
   std::string local_clipboard;
   double clipboard_checked = 0;
+  // A frame is drawn when something changed: input or an event from the app (and one frame more: ImGui settles
+  // input, and sizes a new window, over the next frame), a new picture, once a second while a viewer waits. Nothing
+  // changing: nothing drawn. The wait is short while pictures may come: GLFW 3.3's glfwPostEmptyEvent, which
+  // present() and the bus use to wake this loop, can be missed on X11 (its event may be read off the socket by
+  // the posting thread), and a picture must not wait for the next input to be shown.
   int busy_frames = 2;
+  bool countdown = false, streaming = false;
+  uint64_t drawn_version = ~uint64_t(0);
+  double last_draw = 0;
   while (!glfwWindowShouldClose(window) && !shared.quit.load()) {
+    bool draw = busy_frames > 0;
     if (busy_frames > 0) {
       glfwPollEvents();
+      --busy_frames;
     } else {
-      glfwWaitEventsTimeout(0.5);  // input, a picture or an app event wakes it sooner
+      glfwWaitEventsTimeout(streaming ? 0.004 : 0.05);
     }
-    busy_frames = std::max(0, busy_frames - 1);
+    if (std::exchange(input.seen, false)) {
+      draw = true;
+      busy_frames = std::max(busy_frames, 1);
+    }
+    const double tick = glfwGetTime();
+    if (app.version() != drawn_version) {
+      // A window that appears (a prompt, the sharing bar) is measured in its first frame and shown in the next.
+      draw = true;
+      busy_frames = std::max(busy_frames, 1);
+    }
+    draw = draw || shared.slot.fresh() || (countdown && tick - last_draw >= 1.0) || tick - last_draw >= 10.0;
+    if (!draw) continue;
+    drawn_version = app.version();
+    last_draw = tick;
     const double now = glfwGetTime();
     const Model m = app.snapshot(now);
     const std::string state = m.viewer.get("state");
@@ -153,10 +199,13 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
         ui.focus_id = true;
       }
       if (state == "connected") ui.view_only = false;
+      streaming = in_session(state);
       last_state = state;
       busy_frames = 2;
     }
-    if (view.upload()) busy_frames = std::max(busy_frames, 1);
+    const int64_t upload_start = now_ns();
+    const bool new_picture = view.upload();
+    if (new_picture) cost.upload_ns += now_ns() - upload_start;
     // Clipboard sync while connected: the host's copies become ours, ours (checked each second) go to the host.
     if (state == "connected" && ui.clipboard_sync && m.viewer.get("message").find("clipboard") != std::string::npos) {
       if (m.clipboard_serial != clipboard_applied) {
@@ -207,7 +256,8 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     ImGui::End();
     draw_host_panel(m, ui, app, now);
     draw_notices(m, app);
-    if (!m.questions.empty()) busy_frames = std::max(busy_frames, 1);  // the countdown moves
+    countdown = !m.questions.empty();
+    const int64_t draw_start = now_ns();
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
@@ -215,20 +265,31 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const int64_t swap_start = now_ns();
     glfwSwapBuffers(window);
-    view.shown(now_ns(), glfwGetTime());
+    const int64_t swapped = now_ns();
+    if (new_picture) {
+      cost.draw_ns += swap_start - draw_start;
+      cost.swap_ns += swapped - swap_start;
+      ++cost.pictures;
+    }
+    view.shown(swapped, glfwGetTime());
   }
 
   const auto& st = view.stats();
   if (st.shown > 0) {
-    char line[256];
+    char line[384];
     const double span = st.last_at - st.first_at;
     std::snprintf(line, sizeof line,
                   "window: %llu pictures drawn over %.1f s (%.1f fps); decoded-to-swapped p50 %.1f ms, p95 %.1f ms, "
-                  "p99 %.1f ms; %llu replaced before they were drawn",
+                  "p99 %.1f ms; %llu replaced before they were drawn; per picture: upload %.1f ms, draw %.1f ms, "
+                  "swap %.1f ms",
                   static_cast<unsigned long long>(st.shown), span, span > 0 ? double(st.shown - 1) / span : 0.0,
                   percentile(st.delay_ms, 0.5), percentile(st.delay_ms, 0.95), percentile(st.delay_ms, 0.99),
-                  static_cast<unsigned long long>(shared.slot.dropped()));
+                  static_cast<unsigned long long>(shared.slot.dropped()),
+                  double(cost.upload_ns) / 1e6 / double(std::max<uint64_t>(cost.pictures, 1)),
+                  double(cost.draw_ns) / 1e6 / double(std::max<uint64_t>(cost.pictures, 1)),
+                  double(cost.swap_ns) / 1e6 / double(std::max<uint64_t>(cost.pictures, 1)));
     host.info(line);
   }
   return 0;

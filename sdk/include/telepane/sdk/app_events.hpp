@@ -37,6 +37,7 @@ inline constexpr const char* kHello = "app.hello";      // the window listens no
 inline constexpr const char* kConnect = "app.connect";  // id, password
 inline constexpr const char* kViewerClose = "app.viewer.close";
 inline constexpr const char* kViewerDisplay = "app.viewer.display";  // index
+inline constexpr const char* kViewerStream = "app.viewer.stream";    // max_fps, quality, codec (empty: unchanged)
 inline constexpr const char* kConfirmAnswer = "app.host.answer";     // token, accept (0|1), grant (comma list)
 inline constexpr const char* kHostEnd = "app.host.end";              // token (empty: every session)
 inline constexpr const char* kRefreshPassword = "auth.password.refresh";

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
+#include <string>
 
 namespace telepane::core::media {
 
@@ -17,6 +19,10 @@ struct RateSettings {
   uint32_t min_kbps = 200;
   uint32_t max_kbps = 30000;
 };
+
+// The quality presets (host.screen.quality, and what a viewer may ask for mid-session): the bitrate range the rate
+// control works in. low 0.2-4 Mbit/s, balanced 0.3-15, high 0.5-40. nullopt for a name that is none of them.
+std::optional<RateSettings> rate_for_quality(const std::string& quality);
 
 class RateController {
  public:
@@ -31,6 +37,9 @@ class RateController {
   // Whether another frame may go now, at `fps` frames a second. A frame unacknowledged for far longer than the
   // path's round trip counts as lost (a datagram path loses acks): it leaves the flight, and the target drops.
   bool may_send(uint32_t fps, Clock::time_point now);
+
+  // Another range (a new quality preset): the target moves into it, the path measurements stay.
+  void set_range(RateSettings settings);
 
   uint32_t bitrate_kbps() const { return target_kbps_; }
   std::size_t frames_in_flight() const { return in_flight_.size(); }

@@ -20,15 +20,26 @@ namespace telepane::core::media {
 
 // What a frontend asks of the host's screen while a session runs; shared between the frontend and the session's
 // screen service, which attaches itself while it runs. [any thread]
+// What the person may change about a running stream; empty or zero fields keep what the stream has.
+struct StreamRequest {
+  uint32_t max_fps = 0;
+  std::string quality;  // low, balanced, high
+  std::string codec;
+};
+
 class ScreenRemote {
  public:
   // Asks the host to show its display `index` (0: the primary). False when no screen stream is running.
   bool select_display(uint32_t index);
+  // Asks the host for another frame rate, quality or codec. False when no screen stream is running or its host
+  // does not take options (an older version); the host's refusals arrive at ScreenViewerConfig::on_option_refused.
+  bool set_options(const StreamRequest& request);
 
  private:
   friend class ScreenRemoteAttachment;
   std::mutex mu_;
   std::function<void(uint32_t)> select_;
+  std::function<bool(const StreamRequest&)> options_;
 };
 
 struct ScreenViewerConfig {
@@ -45,6 +56,8 @@ struct ScreenViewerConfig {
   std::function<void(const std::string&)> on_unavailable;
   // The host could not show the display asked for, and why; the stream stays where it was. [session worker]
   std::function<void(uint32_t index, const std::string& why)> on_display_refused;
+  // The host would not apply a StreamRequest field, and why; the stream goes on as it was. [session worker]
+  std::function<void(const std::string& why)> on_option_refused;
   std::shared_ptr<ScreenRemote> remote;  // may be null
   std::shared_ptr<ScreenStats> stats;    // may be null
 };
