@@ -4,16 +4,18 @@
 # how many pictures it drew and how long each took from decoded to swapped onto the screen; a headless viewer in
 # the same run gives the frame rate the stream itself delivers (the peer the window is measured against).
 #
-#   bench/desktop/window_bench.sh [--runs N] [--seconds S]
+#   bench/desktop/window_bench.sh [--runs N] [--seconds S] [--window WxH]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=3
 seconds=10
+window=1600x1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--seconds S]" >&2; exit 2 ;;
+    --window) window=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--seconds S] [--window WxH]" >&2; exit 2 ;;
   esac
 done
 bin=$PWD/build/bin
@@ -57,7 +59,7 @@ id=$(awk '/^id: /{print $2}' "$scratch/host.out")
 otp() { awk '/^one-time password: /{print $3}' "$scratch/host.out" | tail -n 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "host: 1920x1080 desktop_scene at 60 fps, H.264, max_fps 60; window 1600x1000 on a second Xvfb (Mesa llvmpipe)"
+echo "host: 1920x1080 desktop_scene at 60 fps, H.264, max_fps 60; window $window on a second Xvfb (Mesa llvmpipe)"
 echo "runs: $runs x ${seconds} s, medians"
 : >"$scratch/window"
 : >"$scratch/headless"
@@ -65,10 +67,10 @@ for run in $(seq "$runs"); do
   home="$scratch/app-$run"
   mkdir -p "$home"
   env $(home_env "$home") DISPLAY="$app_display" "$bin/telepane" --server "$rendezvous" -k "$key" --listen 127.0.0.1:0 \
-    -s org.telepane.frontend.imgui.width=1600 -s org.telepane.frontend.imgui.height=1000 >"$home/out" 2>"$home/err" &
+    -s org.telepane.frontend.imgui.width="${window%x*}" -s org.telepane.frontend.imgui.height="${window#*x}" \
+    >"$home/out" 2>"$home/err" &
   app=$!
-  wait_for "$home/out" "registered as"
-  DISPLAY=$app_display xdotool search --sync --onlyvisible --name Telepane >/dev/null
+  wait_for "$home/out" "window: open"
   DISPLAY=$app_display xdotool mousemove 800 500
   sleep 0.3
   DISPLAY=$app_display xdotool type --delay 30 "$id"

@@ -103,7 +103,7 @@ std::unique_ptr<ChildProcess> open_app(const Machine& m, const Xvfb& x) {
   auto app = std::make_unique<ChildProcess>(std::vector<std::string>{TELEPANE_BIN, "--listen", "127.0.0.1:0"},
                                             with_display(m.env(), x));
   REQUIRE(app->wait_for("registered as ", 30s));
-  xdotool(x, "search --sync --onlyvisible --name Telepane >/dev/null");
+  REQUIRE(app->wait_for("window: open", 30s));
   return app;
 }
 

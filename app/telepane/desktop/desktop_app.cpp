@@ -71,9 +71,9 @@ DesktopApp::DesktopApp(core::Runtime& rt, const CliOptions& opts, const ci::Iden
   // The window's requests are queued here and handled on the tending thread: connecting, writing settings and
   // hashing a password take time the shared bus executor must not spend.
   for (const char* topic :
-       {sdk::app::kHello, sdk::app::kConnect, sdk::app::kViewerClose, sdk::app::kViewerDisplay, sdk::app::kViewerStream,
-        sdk::app::kConfirmAnswer, sdk::app::kHostEnd, sdk::app::kSetPassword, sdk::app::kSetSetting,
-        sdk::app::kEnablePlugin, sdk::app::kBookSave, sdk::app::kBookRemove})
+       {sdk::app::kHello, sdk::app::kWindowReady, sdk::app::kConnect, sdk::app::kViewerClose, sdk::app::kViewerDisplay,
+        sdk::app::kViewerStream, sdk::app::kConfirmAnswer, sdk::app::kHostEnd, sdk::app::kSetPassword,
+        sdk::app::kSetSetting, sdk::app::kEnablePlugin, sdk::app::kBookSave, sdk::app::kBookRemove})
     subscriptions_.push_back(rt.bus().subscribe(topic, rt.executor(), [this](const core::Event& e) {
       {
         std::lock_guard lock(mu_);
@@ -248,6 +248,8 @@ void DesktopApp::handle(const core::Event& e) {
   const std::string& t = e.topic;
   if (t == sdk::app::kHello) {
     publish_everything();
+  } else if (t == sdk::app::kWindowReady) {
+    std::cout << "window: open" << std::endl;  // for whoever drives the app: it takes input now
   } else if (t == sdk::app::kConnect) {
     viewer_->connect(f->get("id"), f->get("password"));
   } else if (t == sdk::app::kViewerClose) {

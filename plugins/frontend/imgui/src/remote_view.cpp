@@ -263,7 +263,11 @@ void RemoteView::draw(const Model& m, UiState& ui) {
           ImVec2(ImGui::GetCursorPosX() + (region.x - w) / 2, ImGui::GetCursorPosY() + (region.y - h) / 2));
     }
     const ImVec2 at = ImGui::GetCursorScreenPos();
+    // The picture is opaque: drawn without blending, which spares a read of every pixel under it (with a software
+    // rasteriser that is most of a frame's cost).
+    ImGui::GetWindowDrawList()->AddCallback([](const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); }, nullptr);
     ImGui::Image(as_id(texture_), ImVec2(w, h));
+    ImGui::GetWindowDrawList()->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     image_hovered_ = ImGui::IsItemHovered();
     // The next pictures arrive at this size (fit) or their own (1:1).
     slot_.set_draw_size(ui.fit ? uint32_t(w) : 0, ui.fit ? uint32_t(h) : 0);

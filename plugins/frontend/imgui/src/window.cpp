@@ -163,7 +163,8 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   // changing: nothing drawn. The wait is short while pictures may come: GLFW 3.3's glfwPostEmptyEvent, which
   // present() and the bus use to wake this loop, can be missed on X11 (its event may be read off the socket by
   // the posting thread), and a picture must not wait for the next input to be shown.
-  int busy_frames = 2;
+  int busy_frames = 3;
+  uint64_t frames_drawn = 0;
   bool countdown = false, streaming = false;
   uint64_t drawn_version = ~uint64_t(0);
   double last_draw = 0;
@@ -237,7 +238,10 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     ImGui::SetNextWindowSize(vp->WorkSize);
     ImGui::Begin(
         "Telepane", nullptr,
-        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+        // No background of its own: the clear colour is it (a software rasteriser would otherwise blend a
+        // full-window rectangle under the picture each frame).
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+            ImGuiWindowFlags_NoBackground);
     if (in_session(state)) {
       view.draw(m, ui);
     } else {
@@ -262,7 +266,8 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     const int64_t swap_start = now_ns();
@@ -274,6 +279,8 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
       ++cost.pictures;
     }
     view.shown(swapped, glfwGetTime());
+    // The third frame: the home screen's ID box has the keyboard now (focus moves at the frame after it is asked).
+    if (++frames_drawn == 3) app.publish(sdk::app::kWindowReady, sdk::app::Fields());
   }
 
   const auto& st = view.stats();

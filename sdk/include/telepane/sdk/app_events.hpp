@@ -34,6 +34,7 @@ inline constexpr const char* kClipboardReceived = "clipboard.received";
 
 // frontend -> application
 inline constexpr const char* kHello = "app.hello";      // the window listens now: send every state again
+inline constexpr const char* kWindowReady = "app.window.ready";  // the window has drawn and takes input
 inline constexpr const char* kConnect = "app.connect";  // id, password
 inline constexpr const char* kViewerClose = "app.viewer.close";
 inline constexpr const char* kViewerDisplay = "app.viewer.display";  // index
