@@ -117,6 +117,23 @@ bool eventually_contains(const std::filesystem::path& file, const std::string& t
   return false;
 }
 
+// Whether `command`, run on display `x`, comes to print `text` within 10 s.
+bool eventually_output(const Xvfb& x, const std::string& command, const std::string& text) {
+  std::string last;
+  for (int i = 0; i < 50; ++i) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(
+        popen(("DISPLAY=" + x.display + " timeout 5 " + command + " 2>/dev/null").c_str(), "r"), pclose);
+    std::string out;
+    std::array<char, 256> buf{};
+    for (std::size_t n; p && (n = fread(buf.data(), 1, buf.size(), p.get())) > 0;) out.append(buf.data(), n);
+    if (out == text) return true;
+    last = out;
+    std::this_thread::sleep_for(200ms);
+  }
+  UNSCOPED_INFO(command << " gave '" << last << "'");
+  return false;
+}
+
 // Types `id`, Enter, `password`, Enter into the home screen's connect box (it has the keyboard when the window opens;
 // without a window manager the keyboard follows the pointer, so the pointer goes into the window first).
 void type_connect(const Xvfb& x, const std::string& id, const std::string& password) {
@@ -182,6 +199,25 @@ TEST_CASE("typing the host's ID and password shows its desktop in the window, an
   CHECK(std::abs(input.presses[0].second - 100) <= 8);
   CHECK(input.releases == 1);
   CHECK(input.typed == "hi There");
+
+  // The clipboard both ways: a copy on the host is pasteable on the app's display, and a copy on the app's display
+  // (with the pointer over the window) reaches the host's clipboard.
+  REQUIRE(std::system(
+              ("printf 'copied on the host' | DISPLAY=" + a.display + " xclip -selection clipboard -i").c_str()) == 0);
+  CHECK(eventually_output(b, "xclip -selection clipboard -o", "copied on the host"));
+  REQUIRE(std::system(
+              ("printf 'copied in the app' | DISPLAY=" + b.display + " xclip -selection clipboard -i").c_str()) == 0);
+  CHECK(eventually_output(a, "xclip -selection clipboard -o", "copied in the app"));
+
+  // Chat: the toolbar's Chat switch opens the chat box with the keyboard in it; Enter sends.
+  xdotool(b, "mousemove 676 18");
+  std::this_thread::sleep_for(300ms);
+  xdotool(b, "click 1");
+  std::this_thread::sleep_for(500ms);
+  xdotool(b, "type --delay 30 'hello from the window'");
+  xdotool(b, "key Return");
+  CHECK(host.wait_for("viewer: hello from the window", 10s));
+  CHECK(input_seen(target.events(500ms)).typed.empty());  // typed into the chat box, not into the host's app
 
   app->signal(SIGTERM);
   CHECK(app->wait_exit(30s) == 0);

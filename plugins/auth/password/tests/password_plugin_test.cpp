@@ -170,3 +170,14 @@ TEST_CASE("a verifier that is not ours fails the load with a reason") {
   CHECK(desc()->on_load(host.table(), &err) == TP_ERR_INVALID_ARGUMENT);
   CHECK(std::string(err.message) == "the configured verifier is not one `telepane password hash` made");
 }
+
+TEST_CASE("the host's person asks for a new one-time password: the old one stops working") {
+  Loaded p;
+  const std::string old = p.one_time();
+  const tp_host* h = p.host.table();
+  REQUIRE(h->publish(h, "auth.password.refresh", {nullptr, 0}) == TP_OK);
+  const std::string fresh = p.one_time();  // announced again
+  CHECK(fresh != old);
+  CHECK(p.verify(kHash, prove(kHash, p.challenge(), old)) == TP_AUTH_REJECTED);
+  CHECK(p.verify(kHash, prove(kHash, p.challenge(), fresh)) == TP_AUTH_ACCEPTED);
+}

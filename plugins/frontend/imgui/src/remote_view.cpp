@@ -226,7 +226,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
   ImGui::SameLine();
   ImGui::Checkbox("Clipboard", &ui.clipboard_sync);
   ImGui::SameLine();
-  ImGui::Checkbox("Chat", &ui.show_chat);
+  if (ImGui::Checkbox("Chat", &ui.show_chat) && ui.show_chat) ui.focus_chat = true;
   ImGui::SameLine();
   ImGui::Checkbox("Stats", &ui.show_stats);
   ImGui::SameLine();
@@ -320,6 +320,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
     if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();
     ImGui::SetNextItemWidth(-80);
+    if (std::exchange(ui.focus_chat, false)) ImGui::SetKeyboardFocusHere();
     const bool entered =
         ImGui::InputTextWithHint("##chat", "message", &ui.chat_line, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
@@ -328,6 +329,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
         app_.publish_raw(sdk::app::kChatSend, ui.chat_line);
         app_.add_chat(ui.chat_line);
         ui.chat_line.clear();
+        ui.focus_chat = true;  // Enter let go of the box: keep typing there
       }
     }
   }

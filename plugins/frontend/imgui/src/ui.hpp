@@ -22,6 +22,7 @@ struct UiState {
   std::string book_id, book_name, book_tags;
   // remote view
   bool fit = true, view_only = false, clipboard_sync = true, show_stats = true, show_chat = false;
+  bool focus_chat = false;  // the chat box takes the keyboard when chat opens
   std::string chat_line;
   int display = 0;
   // host prompts: per question, per permission, granted or not

@@ -213,7 +213,9 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
         clipboard_applied = m.clipboard_serial;
         local_clipboard = m.clipboard_in;
         glfwSetClipboardString(window, m.clipboard_in.c_str());
-      } else if (now - clipboard_checked > 1.0 && glfwGetWindowAttrib(window, GLFW_FOCUSED)) {
+      } else if (now - clipboard_checked > 1.0 &&
+                 (glfwGetWindowAttrib(window, GLFW_FOCUSED) || glfwGetWindowAttrib(window, GLFW_HOVERED))) {
+        // Only while the person is at the window: reading the clipboard asks its owner, which may be slow.
         clipboard_checked = now;
         const char* text = glfwGetClipboardString(window);
         if (text != nullptr && local_clipboard != text) {
@@ -236,12 +238,11 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin(
-        "Telepane", nullptr,
-        // No background of its own: the clear colour is it (a software rasteriser would otherwise blend a
-        // full-window rectangle under the picture each frame).
-        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-            ImGuiWindowFlags_NoBackground);
+    ImGui::Begin("Telepane", nullptr,
+                 // No background of its own: the clear colour is it (a software rasteriser would otherwise blend a
+                 // full-window rectangle under the picture each frame).
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground);
     if (in_session(state)) {
       view.draw(m, ui);
     } else {
