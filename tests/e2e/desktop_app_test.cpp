@@ -93,6 +93,26 @@ void xdotool(const Xvfb& x, const std::string& args) {
   REQUIRE(std::system(("DISPLAY=" + x.display + " xdotool " + args).c_str()) == 0);
 }
 
+// A person's click: the pointer arrives, the window sees it there, then the button goes down and up.
+void click(const Xvfb& x, int px, int py) {
+  xdotool(x, "mousemove " + std::to_string(px) + " " + std::to_string(py));
+  std::this_thread::sleep_for(300ms);
+  xdotool(x, "click 1");
+}
+
+// Waits until `text` appears `n` times in what `p` printed.
+bool wait_for_count(ChildProcess& p, const std::string& text, std::size_t n, std::chrono::seconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  do {
+    const std::string out = p.out();
+    std::size_t count = 0;
+    for (auto at = out.find(text); at != std::string::npos; at = out.find(text, at + 1)) ++count;
+    if (count >= n) return true;
+    std::this_thread::sleep_for(100ms);
+  } while (std::chrono::steady_clock::now() < end);
+  return false;
+}
+
 std::map<std::string, std::string> with_display(std::map<std::string, std::string> env, const Xvfb& x) {
   env["DISPLAY"] = x.display;
   return env;
@@ -134,14 +154,15 @@ bool eventually_output(const Xvfb& x, const std::string& command, const std::str
   return false;
 }
 
-// Types `id`, Enter, `password`, Enter into the home screen's connect box (it has the keyboard when the window opens;
-// without a window manager the keyboard follows the pointer, so the pointer goes into the window first).
+// Types `id` into the home screen's Remote ID box (clicked first, so the keyboard is there whatever had it before),
+// Enter, then `password` into the prompt that opens, Enter.
 void type_connect(const Xvfb& x, const std::string& id, const std::string& password) {
-  xdotool(x, "mousemove 700 500");
+  click(x, 463, 73);
   std::this_thread::sleep_for(300ms);
+  xdotool(x, "key ctrl+a");  // replaces what an earlier attempt left there
   xdotool(x, "type --delay 40 " + id);
   xdotool(x, "key Return");
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(1s);  // the prompt opens, and its field takes the keyboard a frame later
   xdotool(x, "type --delay 40 '" + password + "'");
   xdotool(x, "key Return");
 }
@@ -189,9 +210,7 @@ TEST_CASE("typing the host's ID and password shows its desktop in the window, an
   target.events(200ms);  // whatever came before
   // The middle, measured from the bottom edge: the stats overlay may cover part of the top.
   const int middle_y = seen.y1 - (seen.x1 - seen.x0) / 2;
-  xdotool(b, "mousemove " + std::to_string(seen.cx()) + " " + std::to_string(middle_y));
-  std::this_thread::sleep_for(300ms);
-  xdotool(b, "click 1");
+  click(b, seen.cx(), middle_y);
   xdotool(b, "type --delay 40 'hi There'");
   const auto input = input_seen(target.events(3s));
   REQUIRE(input.presses.size() == 1);
@@ -210,9 +229,7 @@ TEST_CASE("typing the host's ID and password shows its desktop in the window, an
   CHECK(eventually_output(a, "xclip -selection clipboard -o", "copied in the app"));
 
   // Chat: the toolbar's Chat switch opens the chat box with the keyboard in it; Enter sends.
-  xdotool(b, "mousemove 676 18");
-  std::this_thread::sleep_for(300ms);
-  xdotool(b, "click 1");
+  click(b, 676, 18);
   std::this_thread::sleep_for(500ms);
   xdotool(b, "type --delay 30 'hello from the window'");
   xdotool(b, "key Return");
@@ -246,9 +263,11 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
 
   // The prompt: its own background colour, its Accept and Deny buttons along its bottom edge.
   constexpr uint32_t kPromptColour = 0x29334d;
+  std::size_t asked = 0;
   auto ask = [&] {
     type_connect(b, id, "correct horse");
-    REQUIRE(host->wait_for("asks to connect", 30s));
+    INFO("the viewer said: " << viewer->out());
+    REQUIRE(wait_for_count(*host, "asks to connect", ++asked, 30s));
     const ColourArea prompt = wait_for_colour(a, shots, 1400, 900, kPromptColour, 200 * 60, 10s, 3);
     REQUIRE(prompt.count >= 200 * 60);
     return prompt;
@@ -256,9 +275,7 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   ColourArea prompt = ask();
   CHECK(viewer->wait_for("viewer: waiting " + id, 10s));
   keep_screenshot(a, "desktop-host-prompt");
-  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 8 + 128 + 60) + " " + std::to_string(prompt.y1 - 18));
-  std::this_thread::sleep_for(300ms);
-  xdotool(a, "click 1");  // Deny
+  click(a, prompt.x0 + 8 + 128 + 60, prompt.y1 - 18);  // Deny
   REQUIRE(host->wait_for("host: declined", 10s));
   REQUIRE(viewer->wait_for("viewer: failed " + id + ": the person at the host declined the session", 20s));
   // The viewer's window says so in red.
@@ -267,13 +284,9 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
 
   prompt = ask();
   // The person lets the viewer watch, not control: the "input" switch (second of the row above the countdown) off.
-  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 98) + " " + std::to_string(prompt.y1 - 64));
+  click(a, prompt.x0 + 98, prompt.y1 - 64);
   std::this_thread::sleep_for(300ms);
-  xdotool(a, "click 1");
-  std::this_thread::sleep_for(300ms);
-  xdotool(a, "mousemove " + std::to_string(prompt.x0 + 8 + 60) + " " + std::to_string(prompt.y1 - 18));
-  std::this_thread::sleep_for(300ms);
-  xdotool(a, "click 1");  // Accept
+  click(a, prompt.x0 + 8 + 60, prompt.y1 - 18);  // Accept
   REQUIRE(host->wait_for("host: accepted (granting screen,clipboard,chat)", 10s));
   REQUIRE(viewer->wait_for("viewer: connected " + id, 20s));
   CHECK(viewer->wait_for("): screen,clipboard,chat\n", 5s));  // what the session granted: no input
@@ -281,9 +294,7 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   CHECK(wait_for_colour(a, shots, 1400, 900, 0xbf3326, 1000 * 20, 10s).count >= 1000 * 20);
   keep_screenshot(a, "desktop-sharing-indicator");
   // The settings page, drawn from the schemas: its tab is at the window's top left.
-  xdotool(a, "mousemove 92 18");
-  std::this_thread::sleep_for(300ms);
-  xdotool(a, "click 1");
+  click(a, 92, 18);
   std::this_thread::sleep_for(800ms);
   keep_screenshot(a, "desktop-settings");
 
@@ -304,15 +315,15 @@ TEST_CASE("a wrong ID is explained in the window, and the settings page turns a 
   CHECK(app->out().find("is not registered here") != std::string::npos);
   CHECK(wait_for_colour(b, shots, 1400, 900, 0xf25a4d, 40, 5s).count >= 40);  // said in red
 
-  // Settings: the plugin list's filter, then the one plugin left's switch.
-  xdotool(b, "mousemove 92 18 click 1");
+  // Settings: the tab, the plugin list's filter, then the one plugin left's switch.
+  click(b, 92, 18);
   std::this_thread::sleep_for(500ms);
-  xdotool(b, "mousemove 120 246 click 1");
+  click(b, 120, 246);
   std::this_thread::sleep_for(300ms);
   xdotool(b, "type --delay 30 testpattern");
   std::this_thread::sleep_for(500ms);
   keep_screenshot(b, "desktop-settings-filtered");
-  xdotool(b, "mousemove 18 273 click 1");
+  click(b, 18, 273);
   const auto peer_yaml = m.home / "config/telepane/peer.yaml";
   REQUIRE(eventually_contains(peer_yaml, "org.telepane.capture.testpattern"));
   // What was there before is kept, and the file is one `telepane config check` accepts.

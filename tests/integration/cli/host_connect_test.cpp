@@ -220,6 +220,7 @@ TEST_CASE("a terminal line that never ends is dropped with a note, and the termi
   ChildProcess viewer({TELEPANE_BIN, "connect", desk.full_id, "--address", desk.address, "--password", desk.otp},
                       viewer_machine.env());
   REQUIRE(viewer.wait_for("session: established", 30s));
+  REQUIRE(desk.host->wait_for("session: established", 30s));  // the host's chat service runs: the line has a way out
   desk.host->write("after the long line\n");
   REQUIRE(viewer.wait_for("host: after the long line", 20s));
   CHECK(viewer.out().find("yyyy") == std::string::npos);
