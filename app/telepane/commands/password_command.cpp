@@ -1,12 +1,11 @@
 // telepane password hash: reads a new permanent password from stdin and prints its verifier for the config.
 // The hashing is the auth plugin's (tp_auth_vtbl.enroll): the app knows no password scheme.
 #include "commands.hpp"
-
-#include <telepane/abi/tp_auth.h>
-#include <telepane/core/plugins/plugin_manager.hpp>
+#include "session/password_enroll.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -17,27 +16,18 @@ int password_command(const CliOptions& opts, core::Logger& logger) {
   core::Runtime rt(logger, peer_settings());
   if (!configure_runtime(rt, opts)) return kExitUsage;
   rt.load_plugins();
-  const auto feature = rt.plugins().feature(TP_KIND_AUTH, "password");
-  if (!feature) {
-    std::cerr << "telepane: no 'password' auth method is loaded (see telepane plugins list)\n";
-    return kExitFailed;
-  }
   if (isatty(STDIN_FILENO)) std::cerr << "New permanent password (at least 8 characters), then Enter: " << std::flush;
   std::string password;
   std::getline(std::cin, password);
-  const auto* vt = feature->vtable<tp_auth_vtbl>();
-  std::string out(512, '\0');
-  size_t len = 0;
-  tp_error err{};
-  const tp_status s = vt->enroll(feature->host, {reinterpret_cast<const uint8_t*>(password.data()), password.size()},
-                                 out.data(), out.size(), &len, &err);
-  std::fill(password.begin(), password.end(), '\0');
-  if (s != TP_OK) {
-    std::cerr << "telepane: " << err.message << "\n";
+  try {
+    const auto enrolled = enroll_password(rt, password);
+    std::fill(password.begin(), password.end(), '\0');
+    std::cout << enrolled.plugin_id << ":\n  verifier: \"" << enrolled.verifier << "\"\n";
+  } catch (const std::exception& e) {
+    std::fill(password.begin(), password.end(), '\0');
+    std::cerr << "telepane: " << e.what() << "\n";
     return kExitFailed;
   }
-  out.resize(len);
-  std::cout << feature->plugin->id << ":\n  verifier: \"" << out << "\"\n";
   return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #include "desktop/desktop_app.hpp"
 
-#include <telepane/abi/tp_auth.h>
+#include "session/password_enroll.hpp"
+
 #include <telepane/sdk/app_events.hpp>
 
 #include <iostream>
@@ -267,18 +268,13 @@ void DesktopApp::handle(const core::Event& e) {
   } else if (t == sdk::app::kHostEnd) {
     if (hosting_) hosting_->end(uint64_t(f->number("token")), "the person at the host ended the session");
   } else if (t == sdk::app::kSetPassword) {
-    const auto feature = rt_.plugins().feature(TP_KIND_AUTH, "password");
-    if (!feature) return notice("no 'password' auth method is loaded", true);
-    const std::string password = f->get("password");
-    std::string out(512, '\0');
-    size_t len = 0;
-    tp_error err{};
-    const auto* vt = feature->vtable<tp_auth_vtbl>();
-    if (vt->enroll(feature->host, {reinterpret_cast<const uint8_t*>(password.data()), password.size()}, out.data(),
-                   out.size(), &len, &err) != TP_OK)
-      return notice(err.message, true);
-    out.resize(len);
-    const auto problem = settings_.set(feature->plugin->id, "verifier", "\"" + out + "\"");
+    Enrolled enrolled;
+    try {
+      enrolled = enroll_password(rt_, f->get("password"));
+    } catch (const std::exception& ex) {
+      return notice(ex.what(), true);
+    }
+    const auto problem = settings_.set(enrolled.plugin_id, "verifier", "\"" + enrolled.verifier + "\"");
     if (!problem.empty()) return notice(problem, true);
     notice("permanent password saved to " + settings_.file().string() + "; it applies at the next start");
   } else if (t == sdk::app::kSetSetting || t == sdk::app::kEnablePlugin) {

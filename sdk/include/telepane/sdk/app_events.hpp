@@ -20,7 +20,7 @@ inline constexpr const char* kOneTimePassword = "auth.password.one_time";  // th
 inline constexpr const char* kRendezvous = "app.rendezvous";    // state (online|offline|none), server, detail
 inline constexpr const char* kConfirmAsk = "app.host.confirm";  // token, address, device, known, permissions
 inline constexpr const char* kHostSessions =
-    "app.host.sessions";  // count, then token.N, address.N, device.N, permissions.N
+    "app.host.sessions";  // count, then token.N, address.N, permissions.N
 inline constexpr const char* kViewerState = "app.viewer.state";  // state, peer, path, message, capabilities, device
 inline constexpr const char* kViewerStats =
     "app.viewer.stats";  // fps, mbps, p50_ms, p95_ms, p99_ms, codec, width, height, path
