@@ -148,9 +148,13 @@ int run(const ServerOptions& opts) {
     s.lookups_per_second = double(*cfg.at_path("rendezvous.lookups_per_second")->as_int());
     s.max_connections = max_conn;
     s.max_connections_per_source = per_source;
+    const auto nat_port = *cfg.at_path("rendezvous.nat_test_port")->as_int();
+    s.nat_test_port = uint16_t(nat_port >= 0 ? nat_port : std::max(0, int(s.listen.port()) - 1));
+    s.stun_answers_per_second = double(*cfg.at_path("rendezvous.stun_answers_per_second")->as_int());
     rendezvous = std::make_unique<RendezvousServer>(io, *key, *registry, s, logger);
     say("rendezvous listening on " +
-        endpoint_text(boost::asio::ip::tcp::endpoint(s.listen.address(), rendezvous->port())) + " (TCP and UDP)");
+        endpoint_text(boost::asio::ip::tcp::endpoint(s.listen.address(), rendezvous->port())) + " (TCP and UDP); NAT test port " +
+        std::to_string(rendezvous->nat_test_port()) + " (UDP)");
     say("key: " + rv::encode_public_key(key->public_key()));
   }
 

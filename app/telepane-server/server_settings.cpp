@@ -35,7 +35,11 @@ constexpr const char* kServerSections = R"JSON(
         "token_ttl_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 30000,
                          "description": "How long a relay token may wait to be used"},
         "lookups_per_second": {"type": "integer", "minimum": 1, "maximum": 10000000, "default": 20,
-                               "description": "Lookups and relay requests one connection may make per second (burst: ten times this)"}
+                               "description": "Lookups and relay requests one connection may make per second (burst: ten times this)"},
+        "nat_test_port": {"type": "integer", "minimum": -1, "maximum": 65535, "default": -1,
+                          "description": "The second UDP port of the STUN reflector, for NAT behaviour tests (telepane nat); -1: the rendezvous port - 1 (any free port when that is 0); 0: any free port"},
+        "stun_answers_per_second": {"type": "integer", "minimum": 1, "maximum": 10000000, "default": 2000,
+                                    "description": "STUN answers per second in all; each answer is also never larger than its request"}
       }
     },
     "relay": {

@@ -49,7 +49,9 @@ static_assert(offsetof(tp_recorder_vtbl, supports) == 16 && sizeof(tp_recorder_v
 static_assert(offsetof(tp_encoder_vtbl, input_format) == 4 && offsetof(tp_encoder_vtbl, probe) == 8);
 static_assert(sizeof(tp_encoder_vtbl) == 56);
 static_assert(offsetof(tp_decoder_vtbl, output_format) == 4 && sizeof(tp_decoder_vtbl) == 32);
-static_assert(offsetof(tp_transport_vtbl, flags) == 4 && sizeof(tp_transport_vtbl) == 72);
+// ABI 1.2 ended the transport vtable at peer_address (72 bytes); 1.3 appended punch_open and punch.
+static_assert(offsetof(tp_transport_vtbl, flags) == 4 && offsetof(tp_transport_vtbl, punch_open) == 72 &&
+              sizeof(tp_transport_vtbl) == 88);
 static_assert(sizeof(tp_crypto_vtbl) == 88 && offsetof(tp_crypto_vtbl, handshake_next) == 80);
 static_assert(sizeof(tp_auth_vtbl) == 40 && offsetof(tp_auth_vtbl, verify) == 24);
 static_assert(offsetof(tp_service_vtbl, capability) == 8 && offsetof(tp_service_vtbl, priority) == 16);

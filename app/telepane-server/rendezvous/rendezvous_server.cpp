@@ -17,7 +17,6 @@ namespace rv = core::rendezvous;
 
 namespace {
 constexpr uint32_t kMaxIdCounter = 1000;  // a key's candidate IDs the server accepts (identity: numeric_id_for)
-constexpr char kUdpMagic[4] = {'T', 'P', 'U', '1'};
 
 bool is_numeric_id(const std::string& id) {
   return id.size() == 9 && id[0] != '0' && id.find_first_not_of("0123456789") == std::string::npos;
@@ -164,17 +163,12 @@ RendezvousServer::RendezvousServer(asio::io_context& io, const rv::ServerKey& ke
       logger_(logger),
       refusals_(logger, "rendezvous"),
       acceptor_(io),
-      udp_(io),
       caps_(std::make_shared<SourceCaps>(settings_.max_connections, settings_.max_connections_per_source)) {
   open_acceptor(acceptor_, settings_.listen, "rendezvous");
-  boost::system::error_code ec;
-  // UDP on the same port (the port the TCP listener got, when it was 0).
+  // STUN on the same port (the port the TCP listener got, when it was 0) and on the NAT test port.
   const asio::ip::udp::endpoint uep(settings_.listen.address(), acceptor_.local_endpoint().port());
-  udp_.open(uep.protocol(), ec);
-  if (!ec) udp_.bind(uep, ec);
-  if (ec) throw std::runtime_error("rendezvous: cannot bind UDP " + endpoint_text(uep) + ": " + ec.message());
+  reflector_.emplace(io, uep, settings_.nat_test_port, refusals_, settings_.stun_answers_per_second);
   accept();
-  receive_udp();
 }
 
 RendezvousServer::~RendezvousServer() = default;
@@ -186,7 +180,7 @@ uint16_t RendezvousServer::port() const {
 void RendezvousServer::stop() {
   boost::system::error_code ec;
   acceptor_.close(ec);
-  udp_.close(ec);
+  if (reflector_) reflector_->stop();
   auto online = std::move(online_);  // close() forgets each, which must not touch the map being walked
   online_.clear();
   for (auto& [id, weak] : online)
@@ -207,24 +201,6 @@ void RendezvousServer::accept() {
         boost::system::error_code ec;
         asio::write(socket, asio::buffer(bytes), ec);
       });
-}
-
-// "What is my address": the reply is sent only when it is no larger than the request, so a forged source
-// address gets nothing amplified.
-void RendezvousServer::receive_udp() {
-  udp_.async_receive_from(asio::buffer(udp_in_), udp_from_, [this](boost::system::error_code ec, std::size_t n) {
-    if (ec == asio::error::operation_aborted) return;
-    if (!ec && n >= 4 && std::memcmp(udp_in_.data(), kUdpMagic, 4) == 0) {
-      const std::string reply = std::string(kUdpMagic, 4) + endpoint_text(udp_from_);
-      if (reply.size() <= n)
-        udp_.send_to(asio::buffer(reply), udp_from_, 0, ec);
-      else
-        refusals_.note("UDP request shorter than its answer: not answered", endpoint_text(udp_from_));
-    } else if (!ec) {
-      refusals_.note("UDP datagram that is not a request: ignored", endpoint_text(udp_from_));
-    }
-    receive_udp();
-  });
 }
 
 void RendezvousServer::handle(const std::shared_ptr<Conn>& conn, const rv::ClientMessage& m) {

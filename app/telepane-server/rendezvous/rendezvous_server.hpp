@@ -6,6 +6,7 @@
 #include "net/cause_log.hpp"
 #include "net/source_caps.hpp"
 #include "rendezvous/peer_registry.hpp"
+#include "rendezvous/stun_reflector.hpp"
 
 #include <telepane/core/log/logger.hpp>
 #include <telepane/core/rendezvous/protocol.hpp>
@@ -33,6 +34,8 @@ struct RendezvousSettings {
   double lookups_per_second = 20;
   std::size_t max_connections = 20000;
   std::size_t max_connections_per_source = 64;
+  uint16_t nat_test_port = 0;  // the reflector's second UDP port (0: any free port)
+  double stun_answers_per_second = 2000;
 };
 
 class RendezvousServer {
@@ -42,6 +45,7 @@ class RendezvousServer {
                    RendezvousSettings settings, core::Logger& logger);
   ~RendezvousServer();
   uint16_t port() const;
+  uint16_t nat_test_port() const { return reflector_->other_port(); }
   void stop();  // [io thread]
 
   class Conn;  // one client connection (rendezvous_server.cpp)
@@ -49,7 +53,6 @@ class RendezvousServer {
  private:
   friend class Conn;
   void accept();
-  void receive_udp();
   void handle(const std::shared_ptr<Conn>& conn, const core::rendezvous::ClientMessage& m);
   void on_register(const std::shared_ptr<Conn>& conn, const core::rendezvous::Register& reg);
   void on_lookup(const std::shared_ptr<Conn>& conn, const core::rendezvous::Lookup& lookup);
@@ -67,9 +70,7 @@ class RendezvousServer {
   core::Logger& logger_;
   CauseLog refusals_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::ip::udp::socket udp_;
-  boost::asio::ip::udp::endpoint udp_from_;
-  std::array<uint8_t, 1500> udp_in_{};
+  std::optional<StunReflector> reflector_;
   std::shared_ptr<SourceCaps> caps_;
   std::unordered_map<std::string, std::weak_ptr<Conn>> online_;  // registered hosts by ID
   struct PendingPunch {

@@ -4,6 +4,7 @@
 
 #include <telepane/core/identity/identity.hpp>
 #include <telepane/core/rendezvous/protocol.hpp>
+#include <telepane/sdk/stun.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -175,18 +176,55 @@ TEST_CASE("rendezvous: a client that asks too fast is told to slow down") {
   still_serving(s);
 }
 
-TEST_CASE("rendezvous UDP: never more bytes back than the sender sent") {
+TEST_CASE("rendezvous UDP is a STUN reflector that never answers with more bytes than it was sent") {
+  namespace stun = telepane::sdk::stun;
   Server s;
+  const stun::TransactionId t{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  auto text = [](const std::vector<uint8_t>& b) { return std::string(b.begin(), b.end()); };
   Socket u(SOCK_DGRAM, s.rendezvous_port());
-  u.send(std::string("TPU1"));  // the reply would be longer: nothing comes back
+  u.send(text(stun::binding_request(t, false, 0)));  // 28 bytes: the answer would be longer, so none comes
   CHECK(u.read_all(500ms).empty());
-  u.send(std::string("TPU1") + std::string(60, '\0'));
+  const auto request = stun::binding_request(t);
+  u.send(text(request));
   const auto reply = u.read_all(2s);
   REQUIRE(!reply.empty());
-  CHECK(reply.size() <= 64);
-  CHECK(reply.rfind("TPU1127.0.0.1:", 0) == 0);
-  u.send(std::string("NOPE") + std::string(60, '\0'));  // not ours: silence
+  CHECK(reply.size() <= request.size());
+  const auto m = stun::parse(reinterpret_cast<const uint8_t*>(reply.data()), reply.size());
+  REQUIRE(m);
+  CHECK(m->type == stun::kBindingSuccess);
+  CHECK(m->transaction == t);
+  CHECK(m->has_fingerprint);
+  REQUIRE(m->mapped);
+  CHECK(m->mapped->text().rfind("127.0.0.1:", 0) == 0);
+  REQUIRE(m->other);
+  CHECK(m->other->port != s.rendezvous_port());
+  u.send(std::string("NOPE") + std::string(120, '\0'));  // not STUN: silence
   CHECK(u.read_all(500ms).empty());
+  auto wrong = request;
+  wrong.back() ^= 1;  // a FINGERPRINT that does not match: silence
+  u.send(text(wrong));
+  CHECK(u.read_all(500ms).empty());
+
+  // "Answer from your other port" (RFC 5780): the answer comes from the NAT test port. An unconnected socket
+  // sees it; a connected one (like a NAT that filters by port) would not.
+  const int raw = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(s.rendezvous_port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const auto change = stun::binding_request(t, /*change_port=*/true);
+  REQUIRE(sendto(raw, change.data(), change.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) > 0);
+  pollfd p{raw, POLLIN, 0};
+  REQUIRE(poll(&p, 1, 2000) == 1);
+  uint8_t buf[512];
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  const auto n = recvfrom(raw, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+  REQUIRE(n > 0);
+  CHECK(std::size_t(n) <= change.size());
+  CHECK(ntohs(from.sin_port) == m->other->port);
+  close(raw);
+  still_serving(s);
 }
 
 TEST_CASE("relay: forged, expired and reused tokens are refused with the reason, and pairing is single-use") {

@@ -52,6 +52,22 @@ typedef struct tp_transport_vtbl {
   /* The peer's address as this side sees it ("ip:port"), for limits and logs; copied like listener_address.
    * TP_ERR_AGAIN while a connect() is still under way. [any thread] */
   tp_status (*peer_address)(tp_link* link, char* buf, size_t cap, size_t* len);
+
+  /* ---- ABI 1.3: hole punching, optional (NULL, or struct_size short of them: this transport cannot punch) ---- */
+
+  /* Opens a link that will be hole-punched: binds a socket of its own, asks `reflector` ("host:port" of a STUN
+   * Binding server, the rendezvous server; may be empty) what this socket is mapped to, and writes the link's
+   * candidates to buf[cap] as a NUL-terminated comma-separated list of "ip:port", local addresses first (*len:
+   * their length). `link_id` (8..64 bytes) is what both peers of this link share (the rendezvous punch session);
+   * `initiator` is 1 on the viewer. Blocks while it asks the reflector (bounded by the plugin's setting). *out is
+   * the caller's, as for connect(); it is not connected until punch() finds a path. [control thread] */
+  tp_status (*punch_open)(const tp_host* host, const char* reflector, tp_bytes link_id, int initiator,
+                          const tp_link_events* events, tp_link** out, char* buf, size_t cap, size_t* len,
+                          tp_error* err);
+  /* Starts punching toward the peer's candidates (the same list format): short bounded bursts, only to these
+   * addresses. Once a pair answers, the link is connected (peer_address names the path's far end) and data flows;
+   * with no answer within the plugin's punch timeout it closes (on_closed) naming what was tried. [any thread] */
+  tp_status (*punch)(tp_link* link, const char* candidates, tp_error* err);
 } tp_transport_vtbl;
 
 #ifdef __cplusplus

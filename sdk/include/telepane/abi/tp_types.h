@@ -19,7 +19,7 @@ extern "C" {
 /* The ABI this header describes. A plugin built for major M loads only in a host of major M; a plugin built for
  * minor N loads only in a host whose minor is >= N (it may use members appended in N). */
 #define TP_ABI_MAJOR 1
-#define TP_ABI_MINOR 2
+#define TP_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define TP_EXPORT __attribute__((visibility("default")))

@@ -1,0 +1,76 @@
+// One UDP link: finds its path (probes toward candidates until one answers), then carries reliable ordered bytes
+// over pseudo-TCP on that path, pings to hold NAT mappings, follows the peer to a new address, and reports a path
+// that went silent. Callbacks as tp_transport.h promises: on the io thread, never after close().
+#pragma once
+
+#include "pseudo_tcp.hpp"
+#include "udp_endpoint.hpp"
+#include "udp_link.hpp"
+
+#include <deque>
+#include <mutex>
+#include <vector>
+
+namespace telepane::transport::udp {
+
+class Conn : public std::enable_shared_from_this<Conn> {
+ public:
+  // `own_endpoint`: the socket is this link's alone and closes with it (not a listener's).
+  Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint);
+  ~Conn();
+
+  void set_events(const tp_link_events& e);
+  tp_status send(tp_bytes data);    // [any thread]
+  std::string peer_address();       // [any thread] empty until a path is found
+  void close();                     // [any thread] the owner's close: no callback after it returns
+  Endpoint& endpoint() { return *endpoint_; }
+  Runtime& runtime() { return rt_; }
+
+  // [io thread]
+  void probe(std::vector<udp::endpoint> candidates, std::chrono::milliseconds timeout, std::string what);
+  void on_datagram(const Header& h, const uint8_t* p, std::size_t n, const udp::endpoint& from);
+  void close_by_peer(tp_status why, const std::string& reason);
+
+ private:
+  void take_path(const udp::endpoint& from, bool may_migrate);
+  void probe_round();
+  void keepalive();
+  void pump();
+  void arm_clock();
+  void read_all();
+  void deliver(const uint8_t* p, std::size_t n);
+  void teardown();
+  bool write_segment(const uint8_t* p, std::size_t n);
+  void send_kind(Kind k);
+
+  Runtime& rt_;
+  std::shared_ptr<Endpoint> endpoint_;
+  const uint64_t id_;
+  const bool initiator_;
+  const bool own_endpoint_;
+  std::unique_ptr<PseudoTcp> tcp_;
+  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_;
+
+  std::recursive_mutex cb_mu_;  // held while a callback runs
+  tp_link_events events_{};
+
+  std::mutex out_mu_;
+  std::deque<std::vector<uint8_t>> out_;
+  std::size_t out_offset_ = 0;  // bytes of out_.front() already in pseudo-TCP
+  std::size_t queued_ = 0;
+  bool finished_ = false;
+  std::string peer_;
+
+  // io thread only
+  std::optional<udp::endpoint> path_;
+  std::vector<udp::endpoint> candidates_;
+  std::string probing_what_;
+  std::chrono::steady_clock::time_point probe_deadline_, probe_started_, last_heard_;
+  uint32_t nonce_ = 0;
+  bool opened_ = false;
+  bool torn_down_ = false;
+  std::vector<uint8_t> segment_buffer_;
+  std::array<uint8_t, 65536> read_buffer_{};
+};
+
+}  // namespace telepane::transport::udp
