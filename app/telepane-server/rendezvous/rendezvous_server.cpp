@@ -344,6 +344,8 @@ void RendezvousServer::on_punch_request(const std::shared_ptr<Conn>& conn, const
   if (!is_numeric_id(request.id()))
     return conn->fail("bad request: '" + request.id().substr(0, 16) + "' is not a 9-digit ID");
   if (!candidates_ok(request.candidates())) return conn->fail("bad request: at most 8 candidates of 60 characters");
+  if (!request.link_id().empty() && (request.link_id().size() < 8 || request.link_id().size() > 64))
+    return conn->fail("bad request: a punch link id is 8 to 64 bytes");
   auto host = online(request.id());
   if (!host) return conn->send(error_message("peer " + request.id() + " is offline"));
   const auto now = std::chrono::steady_clock::now();
@@ -357,6 +359,7 @@ void RendezvousServer::on_punch_request(const std::shared_ptr<Conn>& conn, const
   p->set_session(session);
   *p->mutable_candidates() = request.candidates();
   p->set_peer_address(conn->observed());
+  p->set_link_id(request.link_id());
   host->send(to_host);
 }
 

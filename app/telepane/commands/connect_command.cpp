@@ -97,6 +97,13 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
               return true;
             });
       }
+      if (vl.race && had_session) {
+        if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
+          Terminal::say("path: " + up->path + " (moving from the relay)");
+          session.switch_link(std::move(up->link));
+          vl.race.reset();
+        }
+      }
       if (stop.wait(100)) session.close("the viewer left");
       if (leave_at && std::chrono::steady_clock::now() >= *leave_at) session.close("the viewer left");
     }

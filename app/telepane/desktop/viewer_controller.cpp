@@ -213,6 +213,13 @@ void ViewerController::run(std::string id, std::string password) {
         publish_state("connected", caps);
         tick = std::chrono::steady_clock::now();
       }
+      if (vl.race && had_session) {
+        if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
+          session.switch_link(std::move(up->link));
+          std::lock_guard lock(mu_);
+          path_ = up->path;
+        }
+      }
       {
         std::unique_lock lock(mu_);
         if (cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return close_requested_; })) {

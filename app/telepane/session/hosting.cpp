@@ -83,6 +83,31 @@ Hosting::Hosting(core::Runtime& rt, HostingOptions options, const std::optional<
         rt_.logger().warn("host", std::string("cannot meet a viewer at the relay: ") + e.what());
       }
     };
+    // A viewer asks to punch: open a UDP link of our own toward its candidates, answer with ours, and treat the
+    // link as a new connection (a session starts on it once it connects; one that never connects ends unseen).
+    if (auto udp = rt.plugins().feature(TP_KIND_TRANSPORT, "udp"); udp && cs::TransportLink::can_punch(*udp)) {
+      ro.on_punch = [this, udp = *udp, reflector = server->address](const core::rendezvous::Punch& p) {
+        std::vector<std::string> mine;
+        if (p.link_id().size() < 8) return mine;
+        try {
+          std::string candidates, theirs;
+          auto link = cs::TransportLink::punch_open(
+              udp, reflector, {reinterpret_cast<const uint8_t*>(p.link_id().data()), p.link_id().size()}, false,
+              candidates);
+          for (auto& c : p.candidates()) theirs += (theirs.empty() ? "" : ",") + c;
+          link->punch(theirs);
+          accept(std::move(link), cs::address_without_port(p.peer_address()));
+          for (std::size_t at = 0; at < candidates.size();) {
+            const auto comma = std::min(candidates.find(',', at), candidates.size());
+            mine.push_back(candidates.substr(at, comma - at));
+            at = comma + 1;
+          }
+        } catch (const std::exception& e) {
+          rt_.logger().warn("host", std::string("cannot punch toward a viewer: ") + e.what());
+        }
+        return mine;
+      };
+    }
     ro.on_state = options.on_rendezvous_state;
     registration_ = std::make_unique<core::rendezvous::HostRegistration>(std::move(ro), rt.logger());
   }

@@ -11,25 +11,10 @@ namespace ci = core::identity;
 namespace rv = core::rendezvous;
 
 namespace {
-// The first of `addresses` that accepts a TCP connection within `timeout`, tried all at once; null when none.
-std::unique_ptr<cs::TransportLink> first_direct_link(const core::plugins::FeatureRef& tcp,
-                                                     const std::vector<std::string>& addresses,
-                                                     std::chrono::milliseconds timeout, core::Logger& logger) {
-  std::vector<std::unique_ptr<cs::TransportLink>> tries;
-  for (auto& a : addresses) {
-    try {
-      tries.push_back(cs::TransportLink::connect(tcp, a));
-    } catch (const std::exception& e) {
-      logger.debug("connect", a + ": " + e.what());
-    }
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!tries.empty() && std::chrono::steady_clock::now() < deadline) {
-    for (auto& t : tries)
-      if (!t->peer_address().empty()) return std::move(t);  // the others close as `tries` goes
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return nullptr;
+// --address: "HOST:PORT" over TCP, "udp:HOST:PORT" over the udp transport.
+std::pair<core::plugins::FeatureRef, std::string> direct_target(core::Runtime& rt, const std::string& address) {
+  if (address.rfind("udp:", 0) == 0) return {transport(rt, "udp"), address.substr(4)};
+  return {transport(rt, "tcp"), address};
 }
 }  // namespace
 
@@ -37,11 +22,10 @@ ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
   ViewerLink out;
   const auto& target = request.target;
   if (!request.server) {
-    out.link = cs::TransportLink::connect(transport(rt, "tcp"), request.address);
-    out.path = "direct to " + request.address;
-    out.reconnect = [tcp = transport(rt, "tcp"), address = request.address] {
-      return cs::TransportLink::connect(tcp, address);
-    };
+    auto [t, address] = direct_target(rt, request.address);
+    out.link = cs::TransportLink::connect(t, address);
+    out.path = std::string("direct ") + (request.address.rfind("udp:", 0) == 0 ? "udp " : "tcp ") + address;
+    out.reconnect = [t = t, address = address] { return cs::TransportLink::connect(t, address); };
     return out;
   }
   const auto& server = *request.server;
@@ -65,39 +49,22 @@ ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
   } else {
     for (auto& p : rt.core_config().at_path("connect.paths")->items()) paths.push_back(p.text());
   }
-  const auto direct_timeout =
-      std::chrono::milliseconds(*rt.core_config().at_path("connect.direct_timeout_ms")->as_int());
-  for (auto& p : paths) {
-    if (p == "direct" && answer.addresses_size() > 0) {
-      out.link = first_direct_link(transport(rt, "tcp"), {answer.addresses().begin(), answer.addresses().end()},
-                                   direct_timeout, rt.logger());
-      if (out.link) {
-        out.path = "direct to " + out.link->peer_address();
-        out.reconnect = [tcp = transport(rt, "tcp"), address = out.link->peer_address()] {
-          return cs::TransportLink::connect(tcp, address);
-        };
-      }
-    } else if (p == "relay") {
-      try {
-        const auto offer = rv::request_relay(conn, target.numeric_id, server.timeout);
-        out.link = cs::TransportLink::connect(transport(rt, "relay"), rv::relay_link_address(offer, true));
-        out.path = "relay " + offer.relay();
-      } catch (const std::exception& e) {
-        throw std::runtime_error(std::string("the relay is unreachable: ") + e.what());
-      }
-      out.reconnect = [&rt, srv = server, id = target.numeric_id] {
-        rv::RendezvousConnection again(transport(rt, "tcp"), srv.address, srv.timeout);
-        const auto fresh = rv::request_relay(again, id, srv.timeout);
-        return cs::TransportLink::connect(transport(rt, "relay"), rv::relay_link_address(fresh, true));
-      };
-    }
-    if (out.link) break;
-  }
-  if (!out.link) {
-    std::string tried;
-    for (auto& p : paths) tried += (tried.empty() ? "" : ", ") + p;
-    throw std::runtime_error("no path to host " + target.numeric_id + " worked (tried: " + tried + ")");
-  }
+  const auto& cfg = rt.core_config();
+  RaceTiming timing;
+  timing.direct_timeout = std::chrono::milliseconds(*cfg.at_path("connect.direct_timeout_ms")->as_int());
+  timing.grace = std::chrono::milliseconds(*cfg.at_path("connect.direct_grace_ms")->as_int());
+  const std::vector<std::string> addresses(answer.addresses().begin(), answer.addresses().end());
+  auto race = std::make_shared<PathRace>(rt, server, target.numeric_id, addresses, paths, timing);
+  auto won = race->run();
+  out.link = std::move(won.link);
+  out.path = won.path;
+  if (out.path.rfind("relay", 0) == 0 && *cfg.at_path("connect.upgrade")->as_bool()) out.race = race;
+  out.reconnect = [&rt, server, id = target.numeric_id, addresses, paths, timing] {
+    PathRace again(rt, server, id, addresses, paths, timing);
+    auto next = again.run();
+    rt.logger().info("connect", "resuming by " + next.path);
+    return std::move(next.link);
+  };
   return out;
 }
 

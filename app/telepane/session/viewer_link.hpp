@@ -1,8 +1,9 @@
 // How a viewer reaches a host: look it up at the rendezvous server (key vouched for, pinned key checked, online),
-// then the paths of connect.paths in order (direct addresses at once, then the relay), or straight to --address.
+// then race the paths of connect.paths (PathRace), or go straight to --address (tcp, or udp:HOST:PORT).
 // Shared by `telepane connect` and the desktop app.
 #pragma once
 
+#include "session/path_race.hpp"
 #include "session/session_setup.hpp"
 
 #include <telepane/core/identity/identity.hpp>
@@ -18,9 +19,11 @@ namespace telepane::app {
 
 struct ViewerLink {
   std::unique_ptr<core::session::TransportLink> link;
-  std::string path;  // "direct to ADDRESS" or "relay ADDRESS"
-  // A new link by the same path, for resuming after a drop (a relay needs a new offer).
+  std::string path;  // "direct tcp ADDRESS", "direct udp ADDRESS" or "relay ADDRESS"
+  // A new link for resuming after a drop: the paths race again (a relay needs a new offer, a punch new mappings).
   std::function<std::unique_ptr<core::session::TransportLink>()> reconnect;
+  // While the session runs on the relay: the punch that may still succeed (PathRace::upgrade). Null otherwise.
+  std::shared_ptr<PathRace> race;
   std::optional<core::session::Key32> vouched;  // the key the rendezvous server vouches for
 };
 

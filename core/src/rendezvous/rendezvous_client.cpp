@@ -104,8 +104,9 @@ RelayOffer request_relay(RendezvousConnection& conn, const std::string& id, std:
 }
 
 Punch punch(RendezvousConnection& conn, const std::string& id, const std::vector<std::string>& candidates,
-            std::chrono::milliseconds timeout) {
+            std::chrono::milliseconds timeout, const std::string& link_id) {
   ClientMessage m;
+  m.mutable_punch_request()->set_link_id(link_id);
   m.mutable_punch_request()->set_id(id);
   for (auto& c : candidates) m.mutable_punch_request()->add_candidates(c);
   conn.send(m);

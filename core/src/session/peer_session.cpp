@@ -43,7 +43,10 @@ struct Adopt {  // host: a new link that asks to resume this session
   std::unique_ptr<TransportLink> link;
   Bytes early;
 };
-using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone, ConfirmAnswer, Adopt>;
+struct Switch {  // viewer: a better path to move the session to
+  std::unique_ptr<TransportLink> link;
+};
+using Work = std::variant<Received, Outgoing, CloseRequest, LinkGone, ConfirmAnswer, Adopt, Switch>;
 
 constexpr uint64_t kAckEvery = 32;  // frames received between acknowledgements
 constexpr std::size_t kMaxResumeFrame = 256;
@@ -118,6 +121,9 @@ struct PeerSession::Impl {
   ResumeSecret resume_secret{};
   std::chrono::milliseconds resume_window{0};
   bool suspended = false;
+  bool heard = false;                            // any byte from any link yet
+  std::unique_ptr<TransportLink> previous_link;  // viewer, while switching: the old path, kept until the new one works
+  bool switching = false;
   std::string suspend_reason;
   std::chrono::steady_clock::time_point suspend_deadline, next_attempt, attempt_deadline;
   ResumePhase resume_phase = ResumePhase::None;
@@ -430,6 +436,7 @@ struct PeerSession::Impl {
         if (auto* r = std::get_if<Received>(&*work)) {
           if (r->generation != generation) continue;  // the old link's last words
           last_heard = std::chrono::steady_clock::now();
+          heard = true;
           on_bytes(std::move(r->bytes));
         } else if (auto* o = std::get_if<Outgoing>(&*work)) {
           if (secure->established() && authed) {
@@ -445,6 +452,7 @@ struct PeerSession::Impl {
           finish(c->reason, /*told_peer=*/secure->established());
         } else if (auto* g = std::get_if<LinkGone>(&*work)) {
           if (g->generation != generation) continue;
+          if (!heard) return finish(g->reason, false, /*announce=*/false);  // nobody ever spoke on it
           if (can_resume()) {
             suspend(g->reason);
           } else {
@@ -452,6 +460,8 @@ struct PeerSession::Impl {
           }
         } else if (auto* handed = std::get_if<Adopt>(&*work)) {
           adopt(std::move(handed->link), std::move(handed->early));
+        } else if (auto* sw = std::get_if<Switch>(&*work)) {
+          switch_to(std::move(sw->link));
         } else if (auto* a = std::get_if<ConfirmAnswer>(&*work)) {
           if (!confirming) continue;
           if (!a->decision.accepted) return refuse("the person at the host declined the session");
@@ -604,6 +614,11 @@ struct PeerSession::Impl {
     if (resume_phase == ResumePhase::AwaitChallenge && now >= attempt_deadline) {
       link.reset();  // this attempt went nowhere
       resume_phase = ResumePhase::None;
+      if (previous_link) {  // a switch that failed: resume as after any drop (bytes the old link got were dropped)
+        previous_link.reset();
+        switching = false;
+        state("reconnecting: the new path did not take the session");
+      }
     }
     if (resume_phase != ResumePhase::None || now < next_attempt) return true;
     next_attempt = now + std::chrono::seconds(1);
@@ -620,10 +635,32 @@ struct PeerSession::Impl {
     return true;
   }
 
+  // Viewer: resumes on `l` while the old link stays open (what arrives on it now is sent again after the switch).
+  void switch_to(std::unique_ptr<TransportLink> l) {
+    if (suspended || !can_resume() || !cfg.secure.initiator) return;
+    const auto now = std::chrono::steady_clock::now();
+    previous_link = std::move(link);
+    switching = true;
+    suspended = true;
+    suspend_reason = "switching paths";
+    suspend_deadline = now + resume_window;
+    next_attempt = now + std::chrono::seconds(1);
+    attach(std::move(l));
+    resume_raw.clear();
+    resume_phase = ResumePhase::AwaitChallenge;
+    attempt_deadline = now + std::chrono::seconds(3);
+    link->send(resume_request(*ticket));
+  }
+
   // Host: a new link asks to resume this session. It replaces the old link, whatever state that was in.
   void adopt(std::unique_ptr<TransportLink> l, Bytes early) {
     if (!ticket || closed()) return;
-    if (!suspended) suspend("the viewer came back on a new connection");
+    if (!suspended) {  // the old link still works: the viewer found a better path (no "reconnecting" for that)
+      switching = true;
+      suspended = true;
+      suspend_reason = "the viewer moved to a new path";
+      suspend_deadline = std::chrono::steady_clock::now() + resume_window;
+    }
     attach(std::move(l));
     randombytes_buf(resume_nonce.data(), resume_nonce.size());
     link->send(resume_challenge(resume_secret, *ticket, resume_nonce, secure->frames_received()));
@@ -679,7 +716,9 @@ struct PeerSession::Impl {
     suspended = false;
     last_heard = std::chrono::steady_clock::now();
     for (auto& f : *missed) link->send(f);
-    state("resumed");
+    previous_link.reset();
+    state(switching ? "path changed" : "resumed");
+    switching = false;
     log.info("session",
              "resumed after " + suspend_reason + "; " + std::to_string(missed->size()) + " frames sent again");
     Bytes rest;
@@ -707,6 +746,10 @@ PeerSession::~PeerSession() {
   close("closed");
   impl_->worker.join();
   impl_->link.reset();  // after the worker: no more sends; close_link waits for the transport's callbacks
+}
+
+void PeerSession::switch_link(std::unique_ptr<TransportLink> link) {
+  impl_->post(Switch{std::move(link)});
 }
 
 void PeerSession::close(const std::string& reason) {

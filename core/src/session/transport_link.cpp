@@ -29,6 +29,34 @@ std::unique_ptr<TransportLink> TransportLink::connect(const plugins::FeatureRef&
   return self;
 }
 
+bool TransportLink::can_punch(const plugins::FeatureRef& transport) {
+  const auto* vt = transport.vtable<tp_transport_vtbl>();
+  return vt->struct_size >= sizeof(tp_transport_vtbl) && vt->punch_open != nullptr && vt->punch != nullptr;
+}
+
+std::unique_ptr<TransportLink> TransportLink::punch_open(const plugins::FeatureRef& transport,
+                                                         const std::string& reflector, ByteView link_id,
+                                                         bool initiator, std::string& candidates) {
+  if (!can_punch(transport)) throw SessionError("this transport cannot punch");
+  auto self = std::make_unique<TransportLink>(Key{}, transport);
+  const tp_link_events events = events_for(self.get());
+  tp_error err{};
+  char buf[1024];
+  size_t len = 0;
+  if (tp_status s = self->vt_->punch_open(transport.host, reflector.c_str(), {link_id.data(), link_id.size()},
+                                          initiator ? 1 : 0, &events, &self->link_, buf, sizeof buf, &len, &err);
+      s != TP_OK)
+    throw SessionError(err.message[0] ? err.message : "cannot open a punched link");
+  candidates.assign(buf, len);
+  return self;
+}
+
+void TransportLink::punch(const std::string& candidates) {
+  tp_error err{};
+  if (vt_->punch(link_, candidates.c_str(), &err) != TP_OK)
+    throw SessionError(err.message[0] ? err.message : "cannot punch toward " + candidates);
+}
+
 TransportLink::~TransportLink() {
   if (link_ != nullptr) vt_->close_link(link_);
 }
@@ -56,6 +84,12 @@ std::string TransportLink::peer_address() const {
   char buf[128];
   size_t len = 0;
   return vt_->peer_address(link_, buf, sizeof buf, &len) == TP_OK ? std::string(buf, len) : std::string();
+}
+
+std::optional<std::string> TransportLink::ended() const {
+  std::lock_guard lock(mu_);
+  if (!early_close_) return std::nullopt;
+  return early_close_->second;
 }
 
 void TransportLink::deliver(ByteView bytes) {

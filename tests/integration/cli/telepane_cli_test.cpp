@@ -42,7 +42,7 @@ TEST_CASE("help and version") {
   CHECK(r.out.find("--set") != std::string::npos);
   r = cli.run({"--version"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.2)", 0) == 0);
+  CHECK(r.out.rfind("telepane 0.1.0 (plugin ABI 1.3)", 0) == 0);
 }
 
 TEST_CASE("usage errors exit 2 with one line") {

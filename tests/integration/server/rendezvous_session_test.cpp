@@ -38,7 +38,7 @@ TEST_CASE("by ID: chat both ways on the direct path, then through the relay") {
   Host host(server);
   Machine m(server);
   auto direct = viewer(m, host.id, host.otp());
-  REQUIRE(direct->wait_for("connecting to " + host.id + " (direct to 127.0.0.1:", 20s));
+  REQUIRE(direct->wait_for("connecting to " + host.id + " (direct tcp 127.0.0.1:", 20s));
   chat_both_ways(*direct, host, "direct");
 
   REQUIRE(host.proc->wait_for("session: closed", 20s));

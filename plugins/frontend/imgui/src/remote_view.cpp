@@ -308,7 +308,7 @@ void RemoteView::draw(const Model& m, UiState& ui) {
     const std::string path = m.viewer.get("path");
     ImGui::Text("path: %s", path.rfind("relay", 0) == 0
                                 ? ("relay (" + path.substr(6) + ")").c_str()
-                                : ("direct (" + (path.size() > 10 ? path.substr(10) : path) + ")").c_str());
+                                : ("direct (" + (path.size() > 7 ? path.substr(7) : path) + ")").c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }

@@ -60,8 +60,9 @@ RelayOffer request_relay(RendezvousConnection& conn, const std::string& id, std:
 
 // Viewer side: asks the host (through the server, over TCP) to punch toward `candidates`; returns the host's
 // reply with its own candidates. Throws ProtocolError (the host is offline, or did not answer in time).
+// `link_id` is passed to the host unchanged (both ends' punched link carries it).
 Punch punch(RendezvousConnection& conn, const std::string& id, const std::vector<std::string>& candidates,
-            std::chrono::milliseconds timeout);
+            std::chrono::milliseconds timeout, const std::string& link_id = {});
 
 // Host side: keeps this peer registered on a thread of its own.
 class HostRegistration {

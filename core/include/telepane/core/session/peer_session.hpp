@@ -3,7 +3,8 @@
 // reason. Owns one worker thread; the transport's io thread only queues work for it.
 //
 // Events on the bus: "session.state" (text: "authenticating", "established", "reconnecting: <why>", "resumed",
-// "closed: <reason>").
+// "path changed", "closed: <reason>"). A link that ends before carrying a byte (a punch that found no path) ends
+// its session without a word.
 #pragma once
 
 #include <telepane/core/bus/event_bus.hpp>
@@ -76,6 +77,10 @@ class PeerSession {
   // Waits until the session is closed or `timeout` passes; returns the reason, or nullopt while open.
   std::optional<std::string> wait_closed(std::chrono::milliseconds timeout);
   bool authenticated() const;
+  // Viewer: moves the session to `link` (a better path that just connected, e.g. direct after relay) by the resume
+  // exchange; what the host sent meanwhile on the old link is sent again. Ignored unless the session can resume.
+  // The bus hears "path changed" once the host accepted. [any thread]
+  void switch_link(std::unique_ptr<TransportLink> link);
   std::vector<std::string> capabilities() const;  // granted, once authenticated
 
  private:

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace telepane::core::session {
@@ -20,6 +21,14 @@ class TransportLink {
 
   // Starts connecting; failures arrive through on_closed. Throws SessionError when the address is refused at once.
   static std::unique_ptr<TransportLink> connect(const plugins::FeatureRef& transport, const std::string& address);
+  // Whether `transport` can hole-punch (ABI 1.3 punch_open and punch).
+  static bool can_punch(const plugins::FeatureRef& transport);
+  // A link to be hole-punched, and this end's candidates for the peer (see tp_transport_vtbl.punch_open). Blocks
+  // while the transport asks `reflector`. Throws SessionError with the transport's reason.
+  static std::unique_ptr<TransportLink> punch_open(const plugins::FeatureRef& transport, const std::string& reflector,
+                                                   ByteView link_id, bool initiator, std::string& candidates);
+  // Starts punching toward the peer's candidates; the link connects or closes with the reason. Throws SessionError.
+  void punch(const std::string& candidates);
   ~TransportLink();  // closes; no handler runs after it returns
   TransportLink(const TransportLink&) = delete;
   TransportLink& operator=(const TransportLink&) = delete;
@@ -29,6 +38,8 @@ class TransportLink {
   tp_status send(ByteView bytes);
   // "ip:port" of the other end once connected; empty before.
   std::string peer_address() const;
+  // Why the link already ended, while no handlers are set (a connect or a punch that failed); nullopt otherwise.
+  std::optional<std::string> ended() const;
 
   class Key {  // only this file's factories construct, yet make_unique works
     friend class TransportLink;
@@ -46,7 +57,7 @@ class TransportLink {
   std::shared_ptr<plugins::Library> library_;
   const tp_transport_vtbl* vt_;
   tp_link* link_ = nullptr;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   OnData on_data_;
   OnClosed on_closed_;
   Bytes early_;  // data before handlers
