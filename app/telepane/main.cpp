@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     if (command == "password") return password_command(opts, logger);
     if (command == "host") return host_command(opts, logger);
     if (command == "connect") return connect_command(opts, logger);
+    if (command == "nat") return nat_command(opts, logger);
     return usage("unknown command '" + command + "'");
   } catch (const UsageError& e) {
     return usage(e.what());

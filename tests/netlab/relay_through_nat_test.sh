@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Network lab: telepane-server on a "public" network, a host and a viewer each behind its own NAT router
 # (iptables MASQUERADE, and a WAN firewall that drops unsolicited inbound as home routers do). The viewer connects
-# by ID with the default path policy: the direct attempts cannot pass the host's NAT, so the session runs through
-# the relay. A capture on the server's namespace must hold the relayed session and none of the chat plaintext.
+# by ID with paths [direct, relay] (punching is punch_test.sh's): direct TCP cannot pass the host's NAT, so the
+# session runs through the relay. A capture on the server's namespace must hold the relayed session and none of the chat plaintext.
 #
 #   tests/netlab/relay_through_nat_test.sh BUILD_DIR        (root: it creates network namespaces)
 #
@@ -14,13 +14,6 @@ namespaces="srv rh h rv v"
 netlab_start "${1:-}" tpl
 
 # veth pairs: router WAN <-> server, LAN host <-> router.
-link() {  # link NS_A IF_A ADDR_A NS_B IF_B ADDR_B
-  ip link add "$2" netns "$tag-$1" type veth peer name "$5" netns "$tag-$4"
-  ip -n "$tag-$1" addr add "$3" dev "$2"
-  ip -n "$tag-$4" addr add "$6" dev "$5"
-  ip -n "$tag-$1" link set "$2" up
-  ip -n "$tag-$4" link set "$5" up
-}
 link srv s-rh 198.18.1.1/24 rh wan 198.18.1.2/24
 link srv s-rv 198.18.2.1/24 rv wan 198.18.2.2/24
 link rh lan 10.1.0.1/24 h eth0 10.1.0.2/24
@@ -29,12 +22,7 @@ ip -n "$tag-h" route add default via 10.1.0.1
 ip -n "$tag-v" route add default via 10.2.0.1
 ip -n "$tag-rh" route add default via 198.18.1.1
 ip -n "$tag-rv" route add default via 198.18.2.1
-for r in rh rv; do
-  ip netns exec "$tag-$r" sysctl -qw net.ipv4.ip_forward=1
-  ip netns exec "$tag-$r" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE
-  ip netns exec "$tag-$r" iptables -A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-  ip netns exec "$tag-$r" iptables -A FORWARD -i wan -j DROP
-done
+for r in rh rv; do home_router "$r" cone; done
 
 # The server, and a capture of everything its namespace sees.
 ip netns exec "$tag-srv" tcpdump -i any --immediate-mode -U -s 0 -w "$work/relay.pcap" tcp 2>"$work/tcpdump.err" &
@@ -48,7 +36,7 @@ key=$(sed -n 's/^key: //p' "$work/server.out")
 
 peer_env() {  # peer_env NAME SERVER: a home with a config naming the server
   mkdir -p "$work/$1/config/telepane"
-  printf 'org.telepane.auth.password: {memory_mib: 8}\nrendezvous: {server: "%s", key: "%s"}\n' "$2" "$key" \
+  printf 'org.telepane.auth.password: {memory_mib: 8}\nrendezvous: {server: "%s", key: "%s"}\nconnect: {paths: [direct, relay]}\n' "$2" "$key" \
     >"$work/$1/config/telepane/peer.yaml"
   echo "HOME=$work/$1 XDG_CONFIG_HOME=$work/$1/config XDG_DATA_HOME=$work/$1/data TELEPANE_SYSCONFDIR=$work/etc"
 }

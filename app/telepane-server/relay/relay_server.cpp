@@ -28,6 +28,8 @@ struct RelayServer::Session {
   explicit Session(double rate) : bucket(rate, std::max(rate / 10, 256.0 * 1024)) {}
   TokenBucket bucket;
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+  uint64_t forwarded = 0;  // bytes, both ways: said when the session ends
+  bool ended = false;
 };
 
 class RelayServer::Side : public std::enable_shared_from_this<Side> {
@@ -89,6 +91,11 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     if (!session_key_.empty()) relay_.forget_waiting(session_key_, this);
+    if (session_ && !session_->ended) {
+      session_->ended = true;
+      relay_.logger_.info("relay", "session of " + source_ + " ended: " + std::to_string(session_->forwarded) +
+                                       " bytes forwarded");
+    }
     relay_.live_.erase(this);
     if (auto p = partner_.lock()) p->close();  // one side gone ends the session
   }
@@ -140,6 +147,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
                               if (ec || self->closed_) return self->close();
                               auto session = self->session_;
                               session->last_activity = std::chrono::steady_clock::now();
+                              session->forwarded += n;
                               const auto wait = std::max(session->bucket.take(n), self->relay_.total_.take(n));
                               auto send = [self, n] {
                                 auto partner = self->partner_.lock();

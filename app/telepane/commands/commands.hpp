@@ -27,5 +27,6 @@ int password_command(const CliOptions& opts, core::Logger& logger);
 int host_command(const CliOptions& opts, core::Logger& logger);
 int connect_command(const CliOptions& opts, core::Logger& logger);
 int desktop_command(const CliOptions& opts, core::Logger& logger);
+int nat_command(const CliOptions& opts, core::Logger& logger);
 
 }  // namespace telepane::app

@@ -63,6 +63,18 @@ Hosting::Hosting(core::Runtime& rt, HostingOptions options, const std::optional<
                                               accept(std::move(link), source);
                                             });
   listen_address_ = listener_->address();
+  // The same port over UDP, for viewers that connect with --address udp:HOST:PORT (punched links have sockets of
+  // their own). Taken already: TCP still serves.
+  if (auto udp = rt.plugins().feature(TP_KIND_TRANSPORT, "udp")) {
+    try {
+      udp_listener_ = cs::TransportListener::listen(*udp, listen_address_, [this](std::unique_ptr<cs::TransportLink> link) {
+        const std::string source = cs::address_without_port(link->peer_address());
+        accept(std::move(link), source);
+      });
+    } catch (const std::exception& e) {
+      rt.logger().warn("host", std::string("no UDP listener: ") + e.what());
+    }
+  }
   if (server) {
     core::rendezvous::HostRegistration::Options ro;
     ro.transport = transport(rt, "tcp");
@@ -116,6 +128,7 @@ Hosting::Hosting(core::Runtime& rt, HostingOptions options, const std::optional<
 Hosting::~Hosting() {
   registration_.reset();
   listener_.reset();
+  udp_listener_.reset();
   end(0, "the host stopped sharing");
   std::vector<std::unique_ptr<Hosted>> ending;
   {

@@ -63,7 +63,7 @@ class Hosting {
   std::mutex mu_;
   std::vector<std::unique_ptr<Hosted>> sessions_;
   uint64_t next_token_ = 1;
-  std::unique_ptr<core::session::TransportListener> listener_;
+  std::unique_ptr<core::session::TransportListener> listener_, udp_listener_;
   std::string listen_address_;
   std::unique_ptr<core::rendezvous::HostRegistration> registration_;
 };

@@ -118,8 +118,12 @@ RacedPath PathRace::run() {
         relay_.reset();
       } else if (!relay_->peer_address().empty()) {
         if (!relay_ready) relay_ready = now;
-        if ((!direct_pending && !punch_pending) || now - *relay_ready >= timing_.grace)
+        if ((!direct_pending && !punch_pending) || now - *relay_ready >= timing_.grace) {
+          std::lock_guard lock(mu_);
+          rt_.logger().info("connect", "taking the relay; " +
+                                           (punch_failure_.empty() ? std::string("the punch goes on") : punch_failure_));
           return {std::move(relay_), "relay " + relay_address_};
+        }
       }
     }
     if ((!direct_pending && !punch_pending && !relay_) || now - start >= timing_.give_up) {

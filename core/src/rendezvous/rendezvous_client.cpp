@@ -168,7 +168,11 @@ void HostRegistration::serve_once() {
   if (!reply.has_registered()) throw ProtocolError("rendezvous server: unexpected reply to registration");
   const auto heartbeat = std::chrono::milliseconds(std::max<uint32_t>(reply.registered().heartbeat_ms(), 1000));
   if (options_.on_state) options_.on_state("registered as " + id.numeric_id() + " at " + options_.server);
-  auto next_beat = std::chrono::steady_clock::now() + heartbeat;
+  // Beats at least every 5 s whatever the server allows: they also keep this host's NAT mapping of the connection
+  // fresh, and after a router forgot it (a reboot, a conntrack flush) the next beat restores it, so punch requests
+  // and relay offers reach the host again within seconds.
+  const auto beat_every = std::min(heartbeat, std::chrono::milliseconds(5000));
+  auto next_beat = std::chrono::steady_clock::now() + beat_every;
   auto last_heard = std::chrono::steady_clock::now();
   while (!wait_stop(std::chrono::milliseconds(0))) {
     if (auto msg = conn.receive(std::chrono::milliseconds(200))) {
@@ -188,7 +192,7 @@ void HostRegistration::serve_once() {
       ClientMessage beat;
       beat.mutable_heartbeat();
       conn.send(beat);
-      next_beat = now + heartbeat;
+      next_beat = now + beat_every;
     }
   }
 }
