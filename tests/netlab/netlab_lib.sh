@@ -4,6 +4,9 @@
 # fail MESSAGE: print the last lines of every peer's output and exit 1. wait_for FILE SECONDS TEXT.
 # link NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair. home_router NS MODE: NAT on its "wan" (cone: MASQUERADE;
 # symmetric: MASQUERADE --random-fully) behind a firewall that drops unsolicited inbound, as home routers do.
+# constrained_path DELAY_MS LOSS RATE: namespaces h (10.77.1.2) and v (10.77.2.2) joined through m, where every
+# packet waits DELAY_MS in tun_delay (each way), LOSS (0.02) is dropped each way and tbf caps RATE (20mbit) each way;
+# checks the round trip. Needs namespaces "h m v".
 netlab_start() {
   build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
   bin=$build/bin
@@ -52,4 +55,28 @@ home_router() {
     ip netns exec "$ns" iptables -A "$chain" -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
     ip netns exec "$ns" iptables -A "$chain" -i wan -j DROP
   done
+}
+constrained_path() {
+  link m toh 10.77.1.1/24 h eth0 10.77.1.2/24
+  link m tov 10.77.2.1/24 v eth0 10.77.2.2/24
+  ip -n "$tag-h" route add default via 10.77.1.1
+  ip -n "$tag-v" route add default via 10.77.2.1
+  ip netns exec "$tag-m" sysctl -qw net.ipv4.ip_forward=1
+  # What comes in on either side goes through the delaying TUN device, and from there to its destination.
+  ip netns exec "$tag-m" "$build/tests/netlab/tun_delay" --dev delay0 --delay-ms "$1" >"$work/tun.out" 2>"$work/tun.err" &
+  pids+=($!)
+  wait_for "$work/tun.out" 10 "ready"
+  ip -n "$tag-m" link set delay0 up
+  for s in all delay0; do ip netns exec "$tag-m" sysctl -qw "net.ipv4.conf.$s.rp_filter=0"; done
+  ip -n "$tag-m" route add default dev delay0 table 100
+  ip -n "$tag-m" rule add iif toh lookup 100
+  ip -n "$tag-m" rule add iif tov lookup 100
+  # The rate each way, with a queue of 50 ms at most in the shaper; the loss each way on the viewer's side.
+  ip netns exec "$tag-m" tc qdisc add dev tov root tbf rate "$3" burst 64kbit latency 50ms
+  ip netns exec "$tag-v" tc qdisc add dev eth0 root tbf rate "$3" burst 64kbit latency 50ms
+  ip netns exec "$tag-m" iptables -A FORWARD -o tov -m statistic --mode random --probability "$2" -j DROP
+  ip netns exec "$tag-m" iptables -A FORWARD -i tov -m statistic --mode random --probability "$2" -j DROP
+  local rtt
+  rtt=$(ip netns exec "$tag-v" ping -c 5 -i 0.2 -q 10.77.1.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+  awk -v r="$rtt" -v d="$1" 'BEGIN { exit !(r >= 2 * d) }' || fail "the path's round trip is $rtt ms, not $((2 * $1))"
 }
