@@ -153,8 +153,8 @@ int run(const ServerOptions& opts) {
     s.stun_answers_per_second = double(*cfg.at_path("rendezvous.stun_answers_per_second")->as_int());
     rendezvous = std::make_unique<RendezvousServer>(io, *key, *registry, s, logger);
     say("rendezvous listening on " +
-        endpoint_text(boost::asio::ip::tcp::endpoint(s.listen.address(), rendezvous->port())) + " (TCP and UDP); NAT test port " +
-        std::to_string(rendezvous->nat_test_port()) + " (UDP)");
+        endpoint_text(boost::asio::ip::tcp::endpoint(s.listen.address(), rendezvous->port())) +
+        " (TCP and UDP); NAT test port " + std::to_string(rendezvous->nat_test_port()) + " (UDP)");
     say("key: " + rv::encode_public_key(key->public_key()));
   }
 

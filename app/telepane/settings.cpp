@@ -84,7 +84,9 @@ constexpr const char* kPeerSections = R"JSON(
     })JSON";
 }  // namespace
 
-const char* peer_sections_json() { return kPeerSections; }
+const char* peer_sections_json() {
+  return kPeerSections;
+}
 
 core::config::Schema peer_settings() {
   return core::Runtime::settings_schema(kPeerSections, "peer settings");

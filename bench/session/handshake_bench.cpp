@@ -3,6 +3,7 @@
 // libsodium (the four X25519 operations an NK handshake needs). No network: this isolates what Telepane adds.
 //
 //   handshake_bench [--runs R] [--iterations N]
+#include "../common/bench_plugins.hpp"
 #include "../common/bench_support.hpp"
 
 #include <telepane/core/plugins/plugin_manager.hpp>
@@ -75,12 +76,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--iterations") == 0) iterations = std::atoi(argv[i + 1]);
   }
   if (sodium_init() < 0) return 2;
-  Logger logger([](LogLevel, const std::string&) {}, LogLevel::Error);
-  ThreadPool pool(1);
-  EventBus bus(logger);
-  plugins::PluginManager manager({logger, bus, pool});
-  manager.discover({TELEPANE_PLUGIN_DIR});
-  manager.load({}, [](const std::string&) { return config::Value::map({}); });
+  telepane::bench::BenchPlugins loaded(TELEPANE_PLUGIN_DIR);
+  auto& manager = loaded.manager;
   Key32 host_priv{}, host_pub{}, viewer_priv{};
   randombytes_buf(host_priv.data(), 32);
   crypto_scalarmult_base(host_pub.data(), host_priv.data());

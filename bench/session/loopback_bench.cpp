@@ -5,6 +5,7 @@
 //              vs `ssh -c aes128-gcm@openssh.com` moving the same bytes to a private sshd on loopback.
 //
 //   loopback_bench [--runs R] [--handshakes N] [--mib M]      (the ssh part needs scripts/setup --bench)
+#include "../common/bench_plugins.hpp"
 #include "../common/bench_support.hpp"
 
 #include <telepane/core/plugins/plugin_manager.hpp>
@@ -217,12 +218,8 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) return 2;
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, nullptr, _IOLBF, 0);
-  Logger logger([](LogLevel, const std::string&) {}, LogLevel::Error);
-  ThreadPool pool(1);
-  EventBus bus(logger);
-  plugins::PluginManager manager({logger, bus, pool});
-  manager.discover({TELEPANE_PLUGIN_DIR});
-  manager.load({}, [](const std::string&) { return config::Value::map({}); });
+  telepane::bench::BenchPlugins loaded(TELEPANE_PLUGIN_DIR);
+  auto& manager = loaded.manager;
   auto ik = manager.feature(TP_KIND_CRYPTO, "Noise_IK_25519_AESGCM_SHA256");
   auto nk = manager.feature(TP_KIND_CRYPTO, "Noise_NK_25519_AESGCM_SHA256");
   auto tcp = manager.feature(TP_KIND_TRANSPORT, "tcp");
@@ -239,7 +236,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < runs; ++r) {
       std::vector<double> a, b;
       for (int i = 0; i < handshakes; ++i) {
-        a.push_back(peer_session_start({*ik}, *tcp, host_priv, host_pub, viewer_priv, bus, logger));
+        a.push_back(peer_session_start({*ik}, *tcp, host_priv, host_pub, viewer_priv, loaded.bus, loaded.logger));
         b.push_back(bare_connect_rtt(l, port));
       }
       ours.push_back(median(a));

@@ -4,8 +4,8 @@
 //
 //   bulk_bench receive TRANSPORT LISTEN_ADDRESS        prints "ready", serves until killed
 //   bulk_bench send TRANSPORT ADDRESS MIB               prints "MBIT_PER_S SECONDS"
-#include <telepane/core/bus/event_bus.hpp>
-#include <telepane/core/plugins/plugin_manager.hpp>
+#include "../common/bench_plugins.hpp"
+
 #include <telepane/core/session/transport_link.hpp>
 
 #include <atomic>
@@ -109,12 +109,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bulk_bench receive TRANSPORT LISTEN | bulk_bench send TRANSPORT ADDRESS MIB\n");
     return 2;
   }
-  Logger logger([](LogLevel, const std::string&) {}, LogLevel::Error);
-  ThreadPool pool(1);
-  EventBus bus(logger);
-  plugins::PluginManager manager({logger, bus, pool});
-  manager.discover({TELEPANE_PLUGIN_DIR});
-  manager.load({}, [](const std::string&) { return config::Value::map({}); });
+  telepane::bench::BenchPlugins loaded(TELEPANE_PLUGIN_DIR);
+  auto& manager = loaded.manager;
   auto t = manager.feature(TP_KIND_TRANSPORT, argv[2]);
   if (!t) {
     std::fprintf(stderr, "bulk_bench: no transport '%s'\n", argv[2]);

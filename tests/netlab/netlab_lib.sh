@@ -4,7 +4,8 @@
 # fail MESSAGE: print the last lines of every peer's output and exit 1. wait_for FILE SECONDS TEXT.
 # link NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair. home_router NS MODE: NAT on its "wan" (cone: MASQUERADE;
 # symmetric: MASQUERADE --random-fully) behind a firewall that drops unsolicited inbound, as home routers do.
-# constrained_path DELAY_MS LOSS RATE: namespaces h (10.77.1.2) and v (10.77.2.2) joined through m, where every
+# peer_env NAME SERVER [YAML]: the environment of a peer with a scratch home whose config names the rendezvous
+# server (key: $key) and adds YAML. constrained_path DELAY_MS LOSS RATE: namespaces h (10.77.1.2) and v (10.77.2.2) joined through m, where every
 # packet waits DELAY_MS in tun_delay (each way), LOSS (0.02) is dropped each way and tbf caps RATE (20mbit) each way;
 # checks the round trip. Needs namespaces "h m v".
 netlab_start() {
@@ -79,4 +80,10 @@ constrained_path() {
   local rtt
   rtt=$(ip netns exec "$tag-v" ping -c 5 -i 0.2 -q 10.77.1.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
   awk -v r="$rtt" -v d="$1" 'BEGIN { exit !(r >= 2 * d) }' || fail "the path's round trip is $rtt ms, not $((2 * $1))"
+}
+peer_env() {
+  mkdir -p "$work/$1/config/telepane"
+  printf 'org.telepane.auth.password: {memory_mib: 8}\nrendezvous: {server: "%s", key: "%s"}\n%s\n' "$2" "$key" \
+    "${3:-}" >"$work/$1/config/telepane/peer.yaml"
+  echo "HOME=$work/$1 XDG_CONFIG_HOME=$work/$1/config XDG_DATA_HOME=$work/$1/data TELEPANE_SYSCONFDIR=$work/etc"
 }

@@ -68,12 +68,6 @@ pids+=($!)
 wait_for "$work/server.out" 20 "key: "
 key=$(sed -n 's/^key: //p' "$work/server.out")
 
-peer_env() {  # peer_env NAME SERVER: a home with a config naming the server
-  mkdir -p "$work/$1/config/telepane"
-  printf 'org.telepane.auth.password: {memory_mib: 8}\nrendezvous: {server: "%s", key: "%s"}\n' "$2" "$key" \
-    >"$work/$1/config/telepane/peer.yaml"
-  echo "HOME=$work/$1 XDG_CONFIG_HOME=$work/$1/config XDG_DATA_HOME=$work/$1/data TELEPANE_SYSCONFDIR=$work/etc"
-}
 
 # What the viewer's NAT looks like from the server's STUN reflector.
 if [ "$topology" != udp-blocked ]; then

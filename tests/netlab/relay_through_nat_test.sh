@@ -34,12 +34,6 @@ pids+=($!)
 wait_for "$work/server.out" 20 "key: "
 key=$(sed -n 's/^key: //p' "$work/server.out")
 
-peer_env() {  # peer_env NAME SERVER: a home with a config naming the server
-  mkdir -p "$work/$1/config/telepane"
-  printf 'org.telepane.auth.password: {memory_mib: 8}\nrendezvous: {server: "%s", key: "%s"}\nconnect: {paths: [direct, relay]}\n' "$2" "$key" \
-    >"$work/$1/config/telepane/peer.yaml"
-  echo "HOME=$work/$1 XDG_CONFIG_HOME=$work/$1/config XDG_DATA_HOME=$work/$1/data TELEPANE_SYSCONFDIR=$work/etc"
-}
 # Each peer's stdin is a FIFO whose only writer is this script: closing it is the end of their input.
 mkfifo "$work/host.in" "$work/viewer.in"
 env $(peer_env host 198.18.1.1) ip netns exec "$tag-h" "$bin/telepane" host --listen 0.0.0.0:21118 \
@@ -51,7 +45,7 @@ id=$(sed -n 's/^id: //p' "$work/host.out")
 otp=$(sed -n 's/^one-time password: //p' "$work/host.out" | tail -1)
 
 # The viewer reaches the server at its other address: the "internet" is routed through the server's namespace.
-env $(peer_env viewer 198.18.2.1) ip netns exec "$tag-v" "$bin/telepane" connect "$id" --password "$otp" \
+env $(peer_env viewer 198.18.2.1 "connect: {paths: [direct, relay]}") ip netns exec "$tag-v" "$bin/telepane" connect "$id" --password "$otp" \
   <"$work/viewer.in" >"$work/viewer.out" 2>"$work/viewer.err" &
 viewer_pid=$!
 pids+=($viewer_pid)

@@ -93,8 +93,8 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
     if (!session_key_.empty()) relay_.forget_waiting(session_key_, this);
     if (session_ && !session_->ended) {
       session_->ended = true;
-      relay_.logger_.info("relay", "session of " + source_ + " ended: " + std::to_string(session_->forwarded) +
-                                       " bytes forwarded");
+      relay_.logger_.info(
+          "relay", "session of " + source_ + " ended: " + std::to_string(session_->forwarded) + " bytes forwarded");
     }
     relay_.live_.erase(this);
     if (auto p = partner_.lock()) p->close();  // one side gone ends the session

@@ -20,7 +20,7 @@ std::string text(const udp::endpoint& ep) {
 
 // One Binding request (three tries within `timeout`); the answer and where it came from, or nullopt.
 std::optional<std::pair<stun::Message, udp::endpoint>> ask(udp::socket& s, const udp::endpoint& to, bool change_port,
-                                                            std::chrono::milliseconds timeout) {
+                                                           std::chrono::milliseconds timeout) {
   stun::TransactionId t{};
   randombytes_buf(t.data(), t.size());
   const auto request = stun::binding_request(t, change_port);
@@ -86,8 +86,9 @@ NatReport probe_nat(const std::string& server, std::chrono::milliseconds timeout
 std::string describe(const NatReport& r) {
   std::string out = "local address: " + r.local + "\n";
   if (r.mapped.empty())
-    return out + "mapped address: none (no STUN answer: UDP to the server is blocked or the server is down)\n"
-                 "hole punching: not possible from here; sessions use the relay\n";
+    return out +
+           "mapped address: none (no STUN answer: UDP to the server is blocked or the server is down)\n"
+           "hole punching: not possible from here; sessions use the relay\n";
   out += "mapped address: " + r.mapped + " (as the rendezvous server sees this machine)\n";
   switch (r.mapping) {
     case NatReport::Mapping::None: out += "mapping: none (a public address, no NAT)\n"; break;
@@ -112,8 +113,9 @@ std::string describe(const NatReport& r) {
     case NatReport::Filtering::Unknown: break;
   }
   if (r.mapping == NatReport::Mapping::PortDependent && std::abs(r.port_step) > 16)
-    out += "hole punching: only with a peer whose NAT maps endpoint-independently and does not filter by port; "
-           "otherwise sessions use the relay\n";
+    out +=
+        "hole punching: only with a peer whose NAT maps endpoint-independently and does not filter by port; "
+        "otherwise sessions use the relay\n";
   else if (r.mapping == NatReport::Mapping::PortDependent)
     out += "hole punching: likely, by predicting the next ports\n";
   else

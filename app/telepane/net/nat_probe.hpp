@@ -11,11 +11,11 @@
 namespace telepane::app {
 
 struct NatReport {
-  std::string local;          // "ip:port" of the probing socket
-  std::string mapped;         // as the reflector saw it ("" when it never answered: UDP blocked)
-  std::string mapped_other;   // as the reflector's second port saw it
+  std::string local;         // "ip:port" of the probing socket
+  std::string mapped;        // as the reflector saw it ("" when it never answered: UDP blocked)
+  std::string mapped_other;  // as the reflector's second port saw it
   enum class Mapping { Unknown, None, EndpointIndependent, PortDependent } mapping = Mapping::Unknown;
-  int port_step = 0;          // PortDependent: the second mapping's port minus the first's
+  int port_step = 0;  // PortDependent: the second mapping's port minus the first's
   enum class Filtering { Unknown, Open, PortDependent } filtering = Filtering::Unknown;
 };
 

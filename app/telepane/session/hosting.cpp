@@ -67,10 +67,11 @@ Hosting::Hosting(core::Runtime& rt, HostingOptions options, const std::optional<
   // their own). Taken already: TCP still serves.
   if (auto udp = rt.plugins().feature(TP_KIND_TRANSPORT, "udp")) {
     try {
-      udp_listener_ = cs::TransportListener::listen(*udp, listen_address_, [this](std::unique_ptr<cs::TransportLink> link) {
-        const std::string source = cs::address_without_port(link->peer_address());
-        accept(std::move(link), source);
-      });
+      udp_listener_ =
+          cs::TransportListener::listen(*udp, listen_address_, [this](std::unique_ptr<cs::TransportLink> link) {
+            const std::string source = cs::address_without_port(link->peer_address());
+            accept(std::move(link), source);
+          });
     } catch (const std::exception& e) {
       rt.logger().warn("host", std::string("no UDP listener: ") + e.what());
     }

@@ -92,8 +92,10 @@ RacedPath PathRace::run() {
       for (auto& d : direct_) {
         if (!d) continue;
         if (const auto far = d->peer_address(); !far.empty()) return {std::move(d), "direct tcp " + far};
-        if (d->ended()) d.reset();
-        else direct_pending = true;
+        if (d->ended())
+          d.reset();
+        else
+          direct_pending = true;
       }
     // The punched link.
     bool punch_pending = false;
@@ -120,8 +122,9 @@ RacedPath PathRace::run() {
         if (!relay_ready) relay_ready = now;
         if ((!direct_pending && !punch_pending) || now - *relay_ready >= timing_.grace) {
           std::lock_guard lock(mu_);
-          rt_.logger().info("connect", "taking the relay; " +
-                                           (punch_failure_.empty() ? std::string("the punch goes on") : punch_failure_));
+          if (wants(paths_, "punch"))
+            rt_.logger().info("connect", "taking the relay; " + (punch_failure_.empty() ? std::string("the punch goes on")
+                                                                                        : punch_failure_));
           return {std::move(relay_), "relay " + relay_address_};
         }
       }
@@ -131,7 +134,8 @@ RacedPath PathRace::run() {
       auto add = [&](const std::string& s) {
         if (!s.empty()) why += (why.empty() ? "" : "; ") + s;
       };
-      if (wants(paths_, "direct")) add(direct_.empty() ? "direct: the host registered no address" : "direct: no answer");
+      if (wants(paths_, "direct"))
+        add(direct_.empty() ? "direct: the host registered no address" : "direct: no answer");
       {
         std::lock_guard lock(mu_);
         add(punch_failure_);

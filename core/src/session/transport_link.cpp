@@ -35,8 +35,8 @@ bool TransportLink::can_punch(const plugins::FeatureRef& transport) {
 }
 
 std::unique_ptr<TransportLink> TransportLink::punch_open(const plugins::FeatureRef& transport,
-                                                         const std::string& reflector, ByteView link_id,
-                                                         bool initiator, std::string& candidates) {
+                                                         const std::string& reflector, ByteView link_id, bool initiator,
+                                                         std::string& candidates) {
   if (!can_punch(transport)) throw SessionError("this transport cannot punch");
   auto self = std::make_unique<TransportLink>(Key{}, transport);
   const tp_link_events events = events_for(self.get());

@@ -28,10 +28,9 @@ tp_status listen(const tp_host*, const char*, void*, void (*)(void*, tp_link*), 
   return TP_ERR_UNSUPPORTED;
 }
 
-const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM,  connect,        listen,
-                                   tr::set_link_events,       tr::send_stream,      tr::close_link, tr::close_listener,
-                                   tr::listener_address,      tr::link_peer_address,
-                                   nullptr,                   nullptr};
+const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM,   connect,        listen,
+                                   tr::set_link_events,       tr::send_stream,       tr::close_link, tr::close_listener,
+                                   tr::listener_address,      tr::link_peer_address, nullptr,        nullptr};
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.relay", {0, 1, 0})

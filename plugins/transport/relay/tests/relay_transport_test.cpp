@@ -20,14 +20,7 @@ using namespace std::chrono_literals;
 using telepane::test::Inbox;
 using telepane::test::vt;
 
-struct Plugin {
-  telepane::fakes::FakeHost host;
-  Plugin() {
-    tp_error err{};
-    REQUIRE(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_load(host.table(), &err) == TP_OK);
-  }
-  ~Plugin() { tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_unload(host.table()); }
-};
+using Plugin = telepane::test::LoadedPlugin;
 
 // One connection: records the hello, answers with `answer`, then echoes what follows.
 struct ScriptedRelay {

@@ -1,9 +1,11 @@
-// What the transport plugin tests share: the plugin under test's vtable (linked into the test) and an inbox that
-// collects what a link reports, for the test thread to wait on.
+// What the transport plugin tests share: the plugin under test's vtable (linked into the test), the plugin loaded
+// into a fake host, and an inbox that collects what a link reports, for the test thread to wait on.
 #pragma once
 
 #include <telepane/abi/tp_plugin.h>
 #include <telepane/abi/tp_transport.h>
+#include <catch2/catch.hpp>
+#include <telepane/fakes/fake_host.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +19,19 @@ using namespace std::chrono_literals;
 inline const tp_transport_vtbl* vt() {
   return static_cast<const tp_transport_vtbl*>(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->features[0].vtable);
 }
+
+// The plugin under test, loaded with `settings` (integer settings by name) and unloaded at the end.
+struct LoadedPlugin {
+  telepane::fakes::FakeHost host;
+  explicit LoadedPlugin(std::initializer_list<std::pair<const char*, int64_t>> settings = {}) {
+    for (auto& [name, value] : settings) host.set_config(name, value);
+    tp_error err{};
+    REQUIRE(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_load(host.table(), &err) == TP_OK);
+  }
+  ~LoadedPlugin() { tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_unload(host.table()); }
+  LoadedPlugin(const LoadedPlugin&) = delete;
+  LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+};
 
 struct Inbox {
   std::mutex mu;

@@ -18,10 +18,9 @@ tp_status connect(const tp_host* h, const char* address, const tp_link_events* e
   });
 }
 
-const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM,  connect,        tr::listen_stream,
-                                   tr::set_link_events,       tr::send_stream,      tr::close_link, tr::close_listener,
-                                   tr::listener_address,      tr::link_peer_address,
-                                   nullptr,                   nullptr};
+const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM,   connect,        tr::listen_stream,
+                                   tr::set_link_events,       tr::send_stream,       tr::close_link, tr::close_listener,
+                                   tr::listener_address,      tr::link_peer_address, nullptr,        nullptr};
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.tcp", {0, 1, 0})

@@ -20,15 +20,8 @@ using namespace std::chrono_literals;
 using telepane::test::Inbox;
 using telepane::test::vt;
 
-struct Plugin {
-  telepane::fakes::FakeHost host;
-  Plugin() {
-    host.set_config("send_buffer_bytes", int64_t{65536});
-    host.set_config("connect_timeout_ms", int64_t{2000});
-    tp_error err{};
-    REQUIRE(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_load(host.table(), &err) == TP_OK);
-  }
-  ~Plugin() { tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_unload(host.table()); }
+struct Plugin : telepane::test::LoadedPlugin {
+  Plugin() : LoadedPlugin({{"send_buffer_bytes", 65536}, {"connect_timeout_ms", 2000}}) {}
 };
 
 // A listener on an ephemeral loopback port whose accepted link feeds `inbox`.

@@ -90,7 +90,8 @@ std::vector<udp::endpoint> parse_candidates(const std::string& text) {
   std::size_t at = 0;
   while (at <= text.size() && out.size() < 16) {
     const auto comma = std::min(text.find(',', at), text.size());
-    if (auto e = parse_endpoint(text.substr(at, comma - at)); e && e->address().is_v4() && !e->address().is_unspecified())
+    if (auto e = parse_endpoint(text.substr(at, comma - at));
+        e && e->address().is_v4() && !e->address().is_unspecified())
       if (std::find(out.begin(), out.end(), *e) == out.end()) out.push_back(*e);
     at = comma + 1;
   }

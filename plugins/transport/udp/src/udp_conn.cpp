@@ -95,7 +95,7 @@ void Conn::probe_round() {
   const auto probe = encode_probe(Kind::Probe, id_, nonce_);
   for (auto& c : candidates_) endpoint_->send_to(probe, c);
   probe_timer_.expires_after(now - probe_started_ < std::chrono::milliseconds(500) ? std::chrono::milliseconds(50)
-                                                                                     : std::chrono::milliseconds(200));
+                                                                                   : std::chrono::milliseconds(200));
   probe_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->probe_round();
   });
@@ -112,10 +112,8 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
       endpoint_->send_to(ack, from);
       return take_path(from, false);
     }
-    case Kind::ProbeAck:
-      return take_path(from, false);
-    case Kind::Ping:
-      return take_path(from, true);
+    case Kind::ProbeAck: return take_path(from, false);
+    case Kind::Ping: return take_path(from, true);
     case Kind::Data:
       take_path(from, true);
       if (torn_down_) return;

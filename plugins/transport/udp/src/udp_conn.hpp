@@ -20,9 +20,9 @@ class Conn : public std::enable_shared_from_this<Conn> {
   ~Conn();
 
   void set_events(const tp_link_events& e);
-  tp_status send(tp_bytes data);    // [any thread]
-  std::string peer_address();       // [any thread] empty until a path is found
-  void close();                     // [any thread] the owner's close: no callback after it returns
+  tp_status send(tp_bytes data);  // [any thread]
+  std::string peer_address();     // [any thread] empty until a path is found
+  void close();                   // [any thread] the owner's close: no callback after it returns
   Endpoint& endpoint() { return *endpoint_; }
   Runtime& runtime() { return rt_; }
 

@@ -103,9 +103,8 @@ std::optional<stun::Message> Endpoint::ask(const udp::endpoint& reflector, bool 
   const auto deadline = std::chrono::steady_clock::now() + budget;
   // A lost request is sent again: three tries within the budget.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), request, reflector] {
-      self->send_to(request, reflector);
-    });
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), request, reflector] { self->send_to(request, reflector); });
     const auto until = std::min(deadline, std::chrono::steady_clock::now() + budget / 3);
     std::unique_lock lock(stun_mu_);
     if (stun_cv_.wait_until(lock, until, [&] { return answers_.count(t) > 0; })) {

@@ -9,7 +9,8 @@
 namespace {
 namespace udp = telepane::transport::udp;
 
-constexpr const char* kSchema = R"json({"type": "object", "properties": {)json" TELEPANE_STREAM_SCHEMA_PROPERTIES R"json(,
+constexpr const char* kSchema =
+    R"json({"type": "object", "properties": {)json" TELEPANE_STREAM_SCHEMA_PROPERTIES R"json(,
   "window_bytes": {"type": "integer", "minimum": 65536, "maximum": 67108864, "default": 1048576,
                    "description": "Send and receive window of a link (pseudo-TCP buffers): at least the path's bandwidth times its round trip"},
   "mtu": {"type": "integer", "minimum": 576, "maximum": 9000, "default": 1280,
@@ -24,18 +25,9 @@ constexpr const char* kSchema = R"json({"type": "object", "properties": {)json" 
                       "description": "A path silent this long is lost (the session then resumes on a new one)"}
 }})json";
 
-const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl),
-                                   TP_TRANSPORT_STREAM,
-                                   udp::connect,
-                                   udp::listen,
-                                   udp::set_events,
-                                   udp::send,
-                                   udp::close_link,
-                                   udp::close_listener,
-                                   udp::listener_address,
-                                   udp::peer_address,
-                                   udp::punch_open,
-                                   udp::punch};
+const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREAM, udp::connect,    udp::listen,
+                                   udp::set_events,           udp::send,           udp::close_link, udp::close_listener,
+                                   udp::listener_address,     udp::peer_address,   udp::punch_open, udp::punch};
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.udp", {0, 1, 0})

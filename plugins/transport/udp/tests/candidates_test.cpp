@@ -14,7 +14,8 @@ TEST_CASE("ports that step by a small constant are predicted, others are not") {
 }
 
 TEST_CASE("candidate lists keep the IPv4 entries that parse, once each, at most sixteen") {
-  const auto list = parse_candidates("10.0.0.2:5000,garbage,10.0.0.2:5000,[::1]:7,0.0.0.0:9,198.18.1.2:70000,198.18.1.2:6000");
+  const auto list =
+      parse_candidates("10.0.0.2:5000,garbage,10.0.0.2:5000,[::1]:7,0.0.0.0:9,198.18.1.2:70000,198.18.1.2:6000");
   REQUIRE(list.size() == 2);
   CHECK(endpoint_text(list[0]) == "10.0.0.2:5000");
   CHECK(endpoint_text(list[1]) == "198.18.1.2:6000");

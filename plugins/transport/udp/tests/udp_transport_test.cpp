@@ -20,18 +20,13 @@ using namespace std::chrono_literals;
 using telepane::test::Inbox;
 using telepane::test::vt;
 
-struct Plugin {
-  telepane::fakes::FakeHost host;
-  Plugin() {
-    host.set_config("send_buffer_bytes", int64_t{1 << 20});
-    host.set_config("connect_timeout_ms", int64_t{2000});
-    host.set_config("punch_timeout_ms", int64_t{1500});
-    host.set_config("keepalive_ms", int64_t{200});
-    host.set_config("idle_timeout_ms", int64_t{1500});
-    tp_error err{};
-    REQUIRE(tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_load(host.table(), &err) == TP_OK);
-  }
-  ~Plugin() { tp_plugin_entry(TP_ABI_MAJOR, TP_ABI_MINOR)->on_unload(host.table()); }
+struct Plugin : telepane::test::LoadedPlugin {
+  Plugin()
+      : LoadedPlugin({{"send_buffer_bytes", 1 << 20},
+                      {"connect_timeout_ms", 2000},
+                      {"punch_timeout_ms", 1500},
+                      {"keepalive_ms", 200},
+                      {"idle_timeout_ms", 1500}}) {}
 };
 
 struct Listener {

@@ -56,11 +56,11 @@ struct Address {
 struct Message {
   uint16_t type = 0;
   TransactionId transaction{};
-  std::optional<Address> mapped;        // XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS
-  std::optional<Address> other;         // OTHER-ADDRESS: where the reflector's second port is
-  bool change_port = false;             // CHANGE-REQUEST: answer from the other port
-  bool change_ip = false;               // CHANGE-REQUEST: answer from another address (never offered here)
-  bool has_fingerprint = false;         // and it matched (a wrong one fails parse)
+  std::optional<Address> mapped;  // XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS
+  std::optional<Address> other;   // OTHER-ADDRESS: where the reflector's second port is
+  bool change_port = false;       // CHANGE-REQUEST: answer from the other port
+  bool change_ip = false;         // CHANGE-REQUEST: answer from another address (never offered here)
+  bool has_fingerprint = false;   // and it matched (a wrong one fails parse)
 };
 
 namespace detail {
@@ -72,8 +72,12 @@ inline uint32_t crc32(const uint8_t* p, std::size_t n) {
   }
   return ~c;
 }
-inline uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-inline uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+inline uint16_t be16(const uint8_t* p) {
+  return uint16_t(p[0] << 8 | p[1]);
+}
+inline uint32_t be32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
 inline void put16(std::vector<uint8_t>& o, uint16_t v) {
   o.push_back(uint8_t(v >> 8));
   o.push_back(uint8_t(v));
@@ -157,12 +161,8 @@ inline std::optional<Message> parse(const uint8_t* p, std::size_t n, std::string
         m.mapped = detail::address(v, alen, true, p);
         if (!m.mapped) return fail("malformed XOR-MAPPED-ADDRESS");
         break;
-      case kAttrMappedAddress:
-        plain = detail::address(v, alen, false, p);
-        break;
-      case kAttrOtherAddress:
-        m.other = detail::address(v, alen, false, p);
-        break;
+      case kAttrMappedAddress: plain = detail::address(v, alen, false, p); break;
+      case kAttrOtherAddress: m.other = detail::address(v, alen, false, p); break;
       case kAttrChangeRequest:
         if (alen != 4) return fail("malformed CHANGE-REQUEST");
         m.change_ip = (v[3] & 0x04) != 0;
@@ -173,8 +173,7 @@ inline std::optional<Message> parse(const uint8_t* p, std::size_t n, std::string
         if ((detail::crc32(p, at) ^ 0x5354554Eu) != detail::be32(v)) return fail("STUN FINGERPRINT mismatch");
         m.has_fingerprint = true;
         break;
-      default:
-        break;
+      default: break;
     }
     at += 4 + padded;
   }
