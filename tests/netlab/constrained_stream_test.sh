@@ -55,6 +55,7 @@ lines=300
   >"$work/viewer.out" 2>"$work/viewer.err" || fail "the viewer exited with $?"
 grep -q "connecting to .* (direct $transport " "$work/viewer.out" || fail "the session did not take $transport"
 stats=$(grep '^screen: ' "$work/viewer.out") || fail "the viewer printed no stats"
+grep -q "; path: direct $transport 10.77.1.2:21118$" <<<"$stats" || fail "the stats do not name the path"
 echo "netlab: $transport: $stats"
 dropped=$(ip netns exec "$tag-m" iptables -nvL FORWARD | awk '/statistic/ {s += $1} END {print s + 0}')
 echo "netlab: the loss rules dropped $dropped packets"

@@ -100,6 +100,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
       if (vl.race && had_session) {
         if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
           Terminal::say("path: " + up->path + " (moving from the relay)");
+          vl.current->set(up->path);
           session.switch_link(std::move(up->link));
           vl.race.reset();
         }
@@ -115,7 +116,7 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
       return kExitFailed;
     }
     Terminal::say("closed: " + *reason);
-    if (opts.stats) Terminal::say(core::media::describe(stats->summary()));
+    if (opts.stats) Terminal::say(core::media::describe(stats->summary()) + "; path: " + vl.current->get());
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "telepane: " << e.what() << "\n";

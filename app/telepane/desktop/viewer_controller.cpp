@@ -216,8 +216,7 @@ void ViewerController::run(std::string id, std::string password) {
       if (vl.race && had_session) {
         if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
           session.switch_link(std::move(up->link));
-          std::lock_guard lock(mu_);
-          path_ = up->path;
+          vl.current->set(up->path);
         }
       }
       {
@@ -231,6 +230,10 @@ void ViewerController::run(std::string id, std::string password) {
       }
       const auto now = std::chrono::steady_clock::now();
       if (had_session && now - tick >= std::chrono::seconds(1)) {
+        {
+          std::lock_guard lock(mu_);
+          path_ = vl.current->get();  // a resume or an upgrade may have moved the session
+        }
         const auto frames = stats->summary().frames;
         publish_stats(double(frames - frames_before) / std::chrono::duration<double>(now - tick).count());
         frames_before = frames;

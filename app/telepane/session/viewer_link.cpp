@@ -26,6 +26,7 @@ ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
     out.link = cs::TransportLink::connect(t, address);
     out.path = std::string("direct ") + (request.address.rfind("udp:", 0) == 0 ? "udp " : "tcp ") + address;
     out.reconnect = [t = t, address = address] { return cs::TransportLink::connect(t, address); };
+    out.current->set(out.path);
     return out;
   }
   const auto& server = *request.server;
@@ -59,10 +60,12 @@ ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
   out.link = std::move(won.link);
   out.path = won.path;
   if (out.path.rfind("relay", 0) == 0 && *cfg.at_path("connect.upgrade")->as_bool()) out.race = race;
-  out.reconnect = [&rt, server, id = target.numeric_id, addresses, paths, timing] {
+  out.current->set(out.path);
+  out.reconnect = [&rt, server, id = target.numeric_id, addresses, paths, timing, current = out.current] {
     PathRace again(rt, server, id, addresses, paths, timing);
     auto next = again.run();
     rt.logger().info("connect", "resuming by " + next.path);
+    current->set(next.path);
     return std::move(next.link);
   };
   return out;

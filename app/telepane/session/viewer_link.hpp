@@ -12,14 +12,34 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 namespace telepane::app {
 
+// The path a session is on now, set by whoever moves it (a resume, an upgrade). [any thread]
+class CurrentPath {
+ public:
+  void set(std::string path) {
+    std::lock_guard lock(mu_);
+    path_ = std::move(path);
+  }
+  std::string get() const {
+    std::lock_guard lock(mu_);
+    return path_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string path_;
+};
+
 struct ViewerLink {
   std::unique_ptr<core::session::TransportLink> link;
   std::string path;  // "direct tcp ADDRESS", "direct udp ADDRESS" or "relay ADDRESS"
+  // The path in use now: `path`, then whatever a resume or an upgrade moved to (set by whoever moves it).
+  std::shared_ptr<CurrentPath> current = std::make_shared<CurrentPath>();
   // A new link for resuming after a drop: the paths race again (a relay needs a new offer, a punch new mappings).
   std::function<std::unique_ptr<core::session::TransportLink>()> reconnect;
   // While the session runs on the relay: the punch that may still succeed (PathRace::upgrade). Null otherwise.
