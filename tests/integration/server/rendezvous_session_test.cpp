@@ -151,8 +151,8 @@ TEST_CASE("telepane-server --help names the roles, ports and flags, and a bad fl
   TempDir home;
   auto r = run_process({TELEPANE_SERVER_BIN, "--help"}, {{{"HOME", home.path().string()}}, {}, 20s});
   CHECK(r.exit_code == 0);
-  for (auto word : {"21116", "21117", "-p [ --port ]", "-r [ --relay-servers ]", "-k [ --key ]", "-b [ --bandwidth ]",
-                    "--print-key"})
+  for (auto word : {"21116", "21117", "21115", "STUN", "-p [ --port ]", "-r [ --relay-servers ]", "-k [ --key ]",
+                    "-b [ --bandwidth ]", "--print-key"})
     CHECK_THAT(r.out, Catch::Contains(word));
   r = run_process({TELEPANE_SERVER_BIN, "--role", "bouncer"}, {{{"HOME", home.path().string()}}, {}, 20s});
   CHECK(r.exit_code == 2);
@@ -204,4 +204,26 @@ TEST_CASE("telepane-server: the shipped config is valid and the committed config
   r = run_process({TELEPANE_SERVER_BIN, "-c", (home / "bad.yaml").string(), "--print-key"}, {env, {}, 20s});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("bad.yaml:2:") && Catch::Contains("relay.idle_timeout_ms"));
+}
+
+TEST_CASE("telepane nat asks the server's STUN reflector: no NAT on loopback, silence, and no server at all") {
+  Server server;
+  Machine m(server);
+  auto r = run_process({TELEPANE_BIN, "nat"}, {m.env(), {}, 30s});  // the server from the config
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("mapped address: 127.0.0.1:") &&
+                        Catch::Contains("mapping: none (a public address") &&
+                        Catch::Contains("filtering: endpoint-independent or address-dependent"));
+  // A port where nothing answers: said in plain words, exit 1.
+  r = run_process({TELEPANE_BIN, "nat", "--server", "127.0.0.1:9"}, {m.env(), {}, 30s});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("UDP to the server is blocked or the server is down"));
+  TempDir empty;
+  r = run_process({TELEPANE_BIN, "nat"}, {{{"HOME", empty.path().string()},
+                                           {"XDG_CONFIG_HOME", (empty / "config").string()},
+                                           {"TELEPANE_SYSCONFDIR", (empty / "etc").string()}},
+                                          {},
+                                          30s});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "telepane: no rendezvous server to ask: --server HOST or rendezvous.server (see telepane --help)\n");
 }

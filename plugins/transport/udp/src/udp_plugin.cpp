@@ -33,6 +33,7 @@ telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.udp", {0, 1, 0})
       .description("UDP links: hole-punched through NATs, or to a known address; reliable ordered over pseudo-TCP")
       .schema(kSchema)
+      .flags(TP_PLUGIN_KEEP_LOADED)  // libnice registers a GLib type, which cannot be registered again after unloading
       .feature(TP_KIND_TRANSPORT, "udp", 20, &kVtable)
       .on_load(udp::load)
       .on_unload(udp::unload);
