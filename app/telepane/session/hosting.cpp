@@ -103,18 +103,10 @@ Hosting::Hosting(core::Runtime& rt, HostingOptions options, const std::optional<
         std::vector<std::string> mine;
         if (p.link_id().size() < 8) return mine;
         try {
-          std::string candidates, theirs;
           auto link = cs::TransportLink::punch_open(
-              udp, reflector, {reinterpret_cast<const uint8_t*>(p.link_id().data()), p.link_id().size()}, false,
-              candidates);
-          for (auto& c : p.candidates()) theirs += (theirs.empty() ? "" : ",") + c;
-          link->punch(theirs);
+              udp, reflector, {reinterpret_cast<const uint8_t*>(p.link_id().data()), p.link_id().size()}, false, mine);
+          link->punch({p.candidates().begin(), p.candidates().end()});
           accept(std::move(link), cs::address_without_port(p.peer_address()));
-          for (std::size_t at = 0; at < candidates.size();) {
-            const auto comma = std::min(candidates.find(',', at), candidates.size());
-            mine.push_back(candidates.substr(at, comma - at));
-            at = comma + 1;
-          }
         } catch (const std::exception& e) {
           rt_.logger().warn("host", std::string("cannot punch toward a viewer: ") + e.what());
         }

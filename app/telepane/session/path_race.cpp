@@ -54,22 +54,19 @@ void PathRace::punch_thread(std::string id) {
   try {
     std::string link_id(16, '\0');
     randombytes_buf(link_id.data(), link_id.size());
-    std::string mine;
+    std::vector<std::string> mine;
     auto udp = *rt_.plugins().feature(TP_KIND_TRANSPORT, "udp");
     auto link = cs::TransportLink::punch_open(
         udp, server_.address, {reinterpret_cast<const uint8_t*>(link_id.data()), link_id.size()}, true, mine);
-    std::vector<std::string> list;
-    for (std::size_t at = 0; at < mine.size();) {
-      const auto comma = std::min(mine.find(',', at), mine.size());
-      list.push_back(mine.substr(at, comma - at));
-      at = comma + 1;
-    }
     rv::RendezvousConnection conn(transport(rt_, "tcp"), server_.address, server_.timeout);
-    const auto reply = rv::punch(conn, id, list, server_.timeout, link_id);
+    const auto reply = rv::punch(conn, id, mine, server_.timeout, link_id);
     if (reply.candidates_size() == 0) throw std::runtime_error("the host offered no UDP candidates");
-    std::string theirs;
-    for (auto& c : reply.candidates()) theirs += (theirs.empty() ? "" : ",") + c;
-    rt_.logger().debug("connect", "punching: ours " + mine + "; the host's " + theirs);
+    const std::vector<std::string> theirs(reply.candidates().begin(), reply.candidates().end());
+    std::string said;
+    for (auto& c : mine) said += " " + c;
+    said += ";";
+    for (auto& c : theirs) said += " " + c;
+    rt_.logger().debug("connect", "punching: ours and the host's candidates:" + said);
     link->punch(theirs);
     std::lock_guard lock(mu_);
     punched_ = std::move(link);
@@ -123,8 +120,9 @@ RacedPath PathRace::run() {
         if ((!direct_pending && !punch_pending) || now - *relay_ready >= timing_.grace) {
           std::lock_guard lock(mu_);
           if (wants(paths_, "punch"))
-            rt_.logger().info("connect", "taking the relay; " + (punch_failure_.empty() ? std::string("the punch goes on")
-                                                                                        : punch_failure_));
+            rt_.logger().info(
+                "connect",
+                "taking the relay; " + (punch_failure_.empty() ? std::string("the punch goes on") : punch_failure_));
           return {std::move(relay_), "relay " + relay_address_};
         }
       }

@@ -1,6 +1,8 @@
 #include <telepane/core/session/secure_session.hpp>
 #include <telepane/core/session/transport_link.hpp>
 
+#include <algorithm>
+
 namespace telepane::core::session {
 namespace {
 constexpr std::size_t kMaxEarlyBytes = 1 << 20;
@@ -36,7 +38,7 @@ bool TransportLink::can_punch(const plugins::FeatureRef& transport) {
 
 std::unique_ptr<TransportLink> TransportLink::punch_open(const plugins::FeatureRef& transport,
                                                          const std::string& reflector, ByteView link_id, bool initiator,
-                                                         std::string& candidates) {
+                                                         std::vector<std::string>& candidates) {
   if (!can_punch(transport)) throw SessionError("this transport cannot punch");
   auto self = std::make_unique<TransportLink>(Key{}, transport);
   const tp_link_events events = events_for(self.get());
@@ -47,14 +49,22 @@ std::unique_ptr<TransportLink> TransportLink::punch_open(const plugins::FeatureR
                                           initiator ? 1 : 0, &events, &self->link_, buf, sizeof buf, &len, &err);
       s != TP_OK)
     throw SessionError(err.message[0] ? err.message : "cannot open a punched link");
-  candidates.assign(buf, len);
+  candidates.clear();  // the ABI's list is comma-separated
+  const std::string list(buf, len);
+  for (std::size_t at = 0; at < list.size();) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    if (comma > at) candidates.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
   return self;
 }
 
-void TransportLink::punch(const std::string& candidates) {
+void TransportLink::punch(const std::vector<std::string>& candidates) {
+  std::string list;
+  for (auto& c : candidates) list += (list.empty() ? "" : ",") + c;
   tp_error err{};
-  if (vt_->punch(link_, candidates.c_str(), &err) != TP_OK)
-    throw SessionError(err.message[0] ? err.message : "cannot punch toward " + candidates);
+  if (vt_->punch(link_, list.c_str(), &err) != TP_OK)
+    throw SessionError(err.message[0] ? err.message : "cannot punch toward " + list);
 }
 
 TransportLink::~TransportLink() {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace telepane::core::session {
 
@@ -26,9 +27,11 @@ class TransportLink {
   // A link to be hole-punched, and this end's candidates for the peer (see tp_transport_vtbl.punch_open). Blocks
   // while the transport asks `reflector`. Throws SessionError with the transport's reason.
   static std::unique_ptr<TransportLink> punch_open(const plugins::FeatureRef& transport, const std::string& reflector,
-                                                   ByteView link_id, bool initiator, std::string& candidates);
-  // Starts punching toward the peer's candidates; the link connects or closes with the reason. Throws SessionError.
-  void punch(const std::string& candidates);
+                                                   ByteView link_id, bool initiator,
+                                                   std::vector<std::string>& candidates);
+  // Starts punching toward the peer's candidates ("ip:port"); the link connects or closes with the reason. Throws
+  // SessionError.
+  void punch(const std::vector<std::string>& candidates);
   ~TransportLink();  // closes; no handler runs after it returns
   TransportLink(const TransportLink&) = delete;
   TransportLink& operator=(const TransportLink&) = delete;
