@@ -14,6 +14,8 @@
 #   same-nat                  both peers behind one router        the LAN path (the host's LAN address, over UDP)
 #   upgrade                   cone-cone, but UDP between the two routers is dropped until the session started on
 #                             the relay: the punch then succeeds and the session moves to the direct path
+#   small-mtu                 cone-cone, but the link between the viewer's router and the internet carries only
+#                             1000-byte packets: long chat lines (3000 bytes) still go both ways
 #   rebind                    cone-cone; mid-session the host's router flushes conntrack and maps UDP to other
 #                             ports: the session survives (resumed on a new path) and chat goes on
 # `telepane nat` on the viewer must name its router's mapping (endpoint-independent or port dependent).
@@ -29,7 +31,7 @@ netlab_start "${1:-}" tpp
 
 host_nat=cone viewer_nat=cone
 case $topology in
-  cone-cone | udp-blocked | same-nat | rebind | upgrade) ;;
+  cone-cone | udp-blocked | same-nat | rebind | upgrade | small-mtu) ;;
   cone-symmetric) viewer_nat=symmetric ;;
   symmetric-symmetric) host_nat=symmetric viewer_nat=symmetric ;;
   *) fail "unknown topology '$topology'" ;;
@@ -53,6 +55,10 @@ else
   ip -n "$tag-rv" route add default via 198.18.2.1
   home_router rv "$viewer_nat"
   viewer_server=198.18.2.1
+fi
+if [ "$topology" = small-mtu ]; then
+  ip -n "$tag-srv" link set s-rv mtu 1000
+  ip -n "$tag-rv" link set wan mtu 1000
 fi
 if [ "$topology" = udp-blocked ]; then
   ip netns exec "$tag-rv" iptables -I FORWARD -p udp -j DROP
@@ -123,7 +129,7 @@ chat() {  # chat TAG: one line each way
 chat first
 
 case $topology in
-  cone-cone | rebind)
+  cone-cone | rebind | small-mtu)
     [[ $path == "direct udp 198.18.1.2:"* ]] || fail "expected a direct UDP path to the host's router, got '$path'" ;;
   same-nat)
     [[ $path == "direct udp 10.1.0.2:"* ]] || fail "expected the LAN path to 10.1.0.2, got '$path'" ;;
@@ -139,6 +145,14 @@ case $topology in
     [ "$choose_ms" -le 3000 ] || fail "the relay took ${choose_ms} ms to be chosen (more than 3 s)" ;;
 esac
 
+if [ "$topology" = small-mtu ]; then  # messages larger than the path's packets: segments must shrink to fit
+  long=$(head -c 3000 /dev/zero | tr '\0' 'm')
+  echo "long-$long-$$" >&8
+  wait_for "$work/host.out" 20 "viewer: long-$long-$$"
+  echo "long-$long-$$" >&7
+  wait_for "$work/viewer.out" 20 "host: long-$long-$$"
+  echo "netlab: 3000-byte chat lines crossed a 1000-byte MTU both ways"
+fi
 if [ "$topology" = rebind ]; then
   # The host's NAT forgets every mapping and hands out UDP ports from another range: the punched path dies, the
   # viewer notices the silence, races again and resumes the same session on the new path.
