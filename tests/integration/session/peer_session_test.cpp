@@ -283,3 +283,45 @@ TEST_CASE("a resume with a forged ticket is refused, and a session whose viewer 
   CHECK(viewer->wait_closed(20s).value_or("").find("(not resumed within 2 s)") != std::string::npos);
   CHECK(host.session()->wait_closed(20s).value_or("").rfind("connection lost", 0) == 0);
 }
+
+TEST_CASE("a session moves to a new link while the old one works: nothing lost, nothing twice, no reconnecting") {
+  Peer host_peer, viewer_peer;
+  REQUIRE(host_peer.eventually([&] { return !host_peer.get(host_peer.one_time).empty(); }));
+  Host host(host_peer, 20s);
+  auto viewer = connect(viewer_peer, host, host_peer.get(host_peer.one_time).back(), std::nullopt, {},
+                        /*reconnect=*/true);
+  REQUIRE(host_peer.eventually([&] { return host.session()->authenticated() && viewer->authenticated(); }));
+  viewer_peer.bus.publish("chat.send", "on the first link");
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.chat).size() == 1; }));
+
+  // A better path appears (here: a second connection to the same host); the session moves to it while messages
+  // keep coming both ways.
+  viewer->switch_link(TransportLink::connect(viewer_peer.feature(TP_KIND_TRANSPORT, "tcp"), host.listener->address()));
+  for (int i = 1; i <= 3; ++i) {
+    viewer_peer.bus.publish("chat.send", "moving " + std::to_string(i));
+    host_peer.bus.publish("chat.send", "back " + std::to_string(i));
+  }
+  REQUIRE(viewer_peer.eventually([&] {
+    auto st = viewer_peer.get(viewer_peer.states);
+    return std::find(st.begin(), st.end(), "path changed") != st.end();
+  }));
+  REQUIRE(host_peer.eventually([&] {
+    auto st = host_peer.get(host_peer.states);
+    return std::find(st.begin(), st.end(), "path changed") != st.end();
+  }));
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.chat).size() >= 4; }));
+  REQUIRE(viewer_peer.eventually([&] { return viewer_peer.get(viewer_peer.chat).size() >= 3; }));
+  std::this_thread::sleep_for(200ms);  // nothing more may arrive: exactly once
+  CHECK(host_peer.get(host_peer.chat) ==
+        std::vector<std::string>{"on the first link", "moving 1", "moving 2", "moving 3"});
+  CHECK(viewer_peer.get(viewer_peer.chat) == std::vector<std::string>{"back 1", "back 2", "back 3"});
+  for (auto* states : {&viewer_peer, &host_peer}) {
+    const auto st = states->get(states->states);
+    CHECK(std::none_of(st.begin(), st.end(), [](auto& s) { return s.rfind("reconnecting", 0) == 0; }));
+  }
+  // And it goes on over the new link.
+  viewer_peer.bus.publish("chat.send", "after the move");
+  REQUIRE(host_peer.eventually([&] { return host_peer.get(host_peer.chat).size() == 5; }));
+  viewer->close("done");
+  CHECK(host.session()->wait_closed(20s) == "done");
+}
