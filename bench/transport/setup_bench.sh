@@ -7,7 +7,7 @@ set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [RUNS]}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for topology in cone-cone same-nat cone-symmetric symmetric-symmetric udp-blocked upgrade rebind; do
   out=$(mktemp)
   for _ in $(seq 1 "$runs"); do "$here/../../tests/netlab/punch_test.sh" "$build" "$topology" >>"$out" 2>&1; done
