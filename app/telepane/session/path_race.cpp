@@ -58,8 +58,11 @@ void PathRace::punch_thread(std::string id) {
     auto udp = *rt_.plugins().feature(TP_KIND_TRANSPORT, "udp");
     auto link = cs::TransportLink::punch_open(
         udp, server_.address, {reinterpret_cast<const uint8_t*>(link_id.data()), link_id.size()}, true, mine);
-    rv::RendezvousConnection conn(transport(rt_, "tcp"), server_.address, server_.timeout);
-    const auto reply = rv::punch(conn, id, mine, server_.timeout, link_id);
+    // Bounded tighter than other rendezvous questions: a punch that comes later than this is not worth waiting
+    // for, and the race's owner waits for this thread when it is done.
+    const auto timeout = std::min(server_.timeout, std::chrono::milliseconds(3000));
+    rv::RendezvousConnection conn(transport(rt_, "tcp"), server_.address, timeout);
+    const auto reply = rv::punch(conn, id, mine, timeout, link_id);
     if (reply.candidates_size() == 0) throw std::runtime_error("the host offered no UDP candidates");
     const std::vector<std::string> theirs(reply.candidates().begin(), reply.candidates().end());
     std::string said;

@@ -178,10 +178,11 @@ void HostRegistration::serve_once() {
     if (auto msg = conn.receive(std::chrono::milliseconds(200))) {
       last_heard = std::chrono::steady_clock::now();
       if (msg->has_relay_offer() && options_.on_offer) options_.on_offer(msg->relay_offer());
-      if (msg->has_punch() && options_.on_punch) {
+      if (msg->has_punch()) {  // answered even without a way to punch (no candidates): the viewer stops waiting
         ClientMessage answer;
         answer.mutable_punch_reply()->set_session(msg->punch().session());
-        for (auto& c : options_.on_punch(msg->punch())) answer.mutable_punch_reply()->add_candidates(c);
+        if (options_.on_punch)
+          for (auto& c : options_.on_punch(msg->punch())) answer.mutable_punch_reply()->add_candidates(c);
         conn.send(answer);
       }
       if (msg->has_error()) throw ProtocolError("rendezvous server: " + msg->error().reason());

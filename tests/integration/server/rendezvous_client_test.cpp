@@ -48,9 +48,11 @@ TEST_CASE("punch coordination: the viewer's candidates reach the host and the ho
     std::lock_guard lock(mu);
     states.push_back(s);
   };
+  std::string link_id;
   o.on_punch = [&](const rv::Punch& punch) {
     std::lock_guard lock(mu);
     asked.assign(punch.candidates().begin(), punch.candidates().end());
+    link_id = punch.link_id();
     return std::vector<std::string>{"192.0.2.7:40001", "10.0.0.7:40001"};
   };
   rv::HostRegistration registration(o, p.logger);
@@ -63,18 +65,51 @@ TEST_CASE("punch coordination: the viewer's candidates reach the host and the ho
   const auto answer = rv::lookup(viewer, key, host_id.numeric_id(), 10s);
   CHECK(answer.online());
   CHECK(answer.key() == std::string(host_id.public_key().begin(), host_id.public_key().end()));
-  const auto reply = rv::punch(viewer, host_id.numeric_id(), {"198.51.100.9:5000"}, 10s);
+  const auto reply = rv::punch(viewer, host_id.numeric_id(), {"198.51.100.9:5000"}, 10s, "link-id-16-bytes");
   CHECK(std::vector<std::string>(reply.candidates().begin(), reply.candidates().end()) ==
         std::vector<std::string>{"192.0.2.7:40001", "10.0.0.7:40001"});
   CHECK(reply.peer_id() == host_id.numeric_id());
   {
     std::lock_guard lock(mu);
     CHECK(asked == std::vector<std::string>{"198.51.100.9:5000"});
+    CHECK(link_id == "link-id-16-bytes");  // passed through unchanged: both ends' UDP link carries it
+  }
+  // A link id of the wrong size is a bad request.
+  {
+    rv::RendezvousConnection other(p.tcp(), server.rendezvous, 10s);
+    CHECK_THROWS_WITH(rv::punch(other, host_id.numeric_id(), {"198.51.100.9:5000"}, 10s, "short"),
+                      Catch::Contains("bad request: a punch link id is 8 to 64 bytes"));
   }
   // Too many candidates is a bad request, and the connection ends.
   std::vector<std::string> many(9, "198.51.100.9:5000");
   CHECK_THROWS_WITH(rv::punch(viewer, host_id.numeric_id(), many, 10s),
                     Catch::Contains("bad request: at most 8 candidates"));
+}
+
+TEST_CASE("a host that cannot punch still answers at once, with no candidates") {
+  Server server;
+  Plugins p;
+  const auto key = *rv::parse_public_key(server.key);
+  auto host_id = identity::Identity::generate();
+  std::mutex mu;
+  std::vector<std::string> states;
+  rv::HostRegistration::Options o;
+  o.transport = p.tcp();
+  o.server = server.rendezvous;
+  o.server_key = key;
+  o.identity = &host_id;
+  o.on_state = [&](const std::string& s) {
+    std::lock_guard lock(mu);
+    states.push_back(s);
+  };
+  rv::HostRegistration registration(o, p.logger);  // no on_punch: no udp transport on this host
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mu);
+    return !states.empty() && states.back().rfind("registered as", 0) == 0;
+  }));
+  rv::RendezvousConnection viewer(p.tcp(), server.rendezvous, 10s);
+  const auto reply = rv::punch(viewer, host_id.numeric_id(), {"198.51.100.9:5000"}, 2s, "link-id-16-bytes");
+  CHECK(reply.candidates_size() == 0);
 }
 
 TEST_CASE("a viewer refuses answers the pinned key did not sign, and punching an offline host is an error") {

@@ -75,7 +75,7 @@ class HostRegistration {
     std::vector<std::string> addresses;            // where direct connections reach this host
     uint16_t listen_port = 0;
     std::function<void(const RelayOffer&)> on_offer;  // [registration thread]; must not block for long
-    // A viewer's punch request; returns this host's candidates (the UDP transport's job). Unset: not answered.
+    // A viewer's punch request; returns this host's candidates (the UDP transport's job). Unset: answered with none.
     // [registration thread]
     std::function<std::vector<std::string>(const Punch&)> on_punch;
     std::function<void(const std::string&)> on_state;  // "registered as ..." / "rendezvous: <problem>"
