@@ -8,6 +8,10 @@ namespace telepane::transport::udp {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+constexpr std::chrono::milliseconds kTailProbeDelay{30};
+}  // namespace
+
 Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint)
     : rt_(rt),
       endpoint_(std::move(endpoint)),
@@ -17,6 +21,7 @@ Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bo
       clock_timer_(rt.io.context),
       probe_timer_(rt.io.context),
       keepalive_timer_(rt.io.context),
+      tail_timer_(rt.io.context),
       last_heard_(Clock::now()) {
   if (getrandom(&nonce_, sizeof nonce_, 0) != ssize_t(sizeof nonce_)) nonce_ = uint32_t(link_id);
   PseudoTcp::Callbacks cb;
@@ -166,7 +171,25 @@ bool Conn::write_segment(const uint8_t* p, std::size_t n) {
   segment_buffer_ = encode_header(Kind::Data, id_);
   segment_buffer_.insert(segment_buffer_.end(), p, p + n);
   const auto ec = endpoint_->send_to(segment_buffer_, *path_);
-  return ec != asio::error::message_size;
+  if (ec == asio::error::message_size) return false;
+  tail_ = segment_buffer_;
+  arm_tail_probe();
+  return true;
+}
+
+// Tail loss: when the last segment of a burst is lost (data, or the acknowledgement that ends it), nothing after
+// it tells the other side, and pseudo-TCP would wait for its retransmission timeout (at least 250 ms, doubling). So
+// once this side pauses, its last datagram goes out once more: a copy of data the receiver had is dropped (and
+// acknowledged), a missing one fills the hole; a copy of an acknowledgement for everything sent is ignored, and
+// one that arrives when more data is out counts as a single duplicate ack, three of which are needed for a
+// retransmission.
+void Conn::arm_tail_probe() {
+  tail_timer_.expires_after(kTailProbeDelay);
+  tail_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->torn_down_ || !self->path_ || self->tail_.empty()) return;
+    self->endpoint_->send_to(self->tail_, *self->path_);
+    self->tail_.clear();
+  });
 }
 
 // Moves queued bytes into pseudo-TCP as far as its send buffer allows.
@@ -235,6 +258,7 @@ void Conn::teardown() {
   clock_timer_.cancel();
   probe_timer_.cancel();
   keepalive_timer_.cancel();
+  tail_timer_.cancel();
   endpoint_->forget(id_);
   if (own_endpoint_) endpoint_->close();
 }

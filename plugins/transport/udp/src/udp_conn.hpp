@@ -42,6 +42,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void teardown();
   bool write_segment(const uint8_t* p, std::size_t n);
   void send_kind(Kind k);
+  void arm_tail_probe();
 
   Runtime& rt_;
   std::shared_ptr<Endpoint> endpoint_;
@@ -49,7 +50,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   const bool initiator_;
   const bool own_endpoint_;
   std::unique_ptr<PseudoTcp> tcp_;
-  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_;
+  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_, tail_timer_;
 
   std::recursive_mutex cb_mu_;  // held while a callback runs
   tp_link_events events_{};
@@ -70,6 +71,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool opened_ = false;
   bool torn_down_ = false;
   std::vector<uint8_t> segment_buffer_;
+  std::vector<uint8_t> tail_;  // the last datagram that carried data, sent once more when the sender pauses
   std::array<uint8_t, 65536> read_buffer_{};
 };
 
