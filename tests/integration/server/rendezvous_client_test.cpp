@@ -30,6 +30,28 @@ bool eventually(Pred pred) {
   }
   return false;
 }
+
+// A host's registration options, with the states it reports collected.
+struct HostStates {
+  std::mutex mu;
+  std::vector<std::string> states;
+  rv::HostRegistration::Options options(Plugins& p, const Server& server, const identity::Identity& id) {
+    rv::HostRegistration::Options o;
+    o.transport = p.tcp();
+    o.server = server.rendezvous;
+    o.server_key = *rv::parse_public_key(server.key);
+    o.identity = &id;
+    o.on_state = [this](const std::string& s) {
+      std::lock_guard lock(mu);
+      states.push_back(s);
+    };
+    return o;
+  }
+  bool registered() {
+    std::lock_guard lock(mu);
+    return !states.empty() && states.back().rfind("registered as", 0) == 0;
+  }
+};
 }  // namespace
 
 TEST_CASE("punch coordination: the viewer's candidates reach the host and the host's come back, over TCP") {
@@ -37,17 +59,10 @@ TEST_CASE("punch coordination: the viewer's candidates reach the host and the ho
   Plugins p;
   const auto key = *rv::parse_public_key(server.key);
   auto host_id = identity::Identity::generate();
+  HostStates host;
+  auto o = host.options(p, server, host_id);
   std::mutex mu;
-  std::vector<std::string> states, asked;
-  rv::HostRegistration::Options o;
-  o.transport = p.tcp();
-  o.server = server.rendezvous;
-  o.server_key = key;
-  o.identity = &host_id;
-  o.on_state = [&](const std::string& s) {
-    std::lock_guard lock(mu);
-    states.push_back(s);
-  };
+  std::vector<std::string> asked;
   std::string link_id;
   o.on_punch = [&](const rv::Punch& punch) {
     std::lock_guard lock(mu);
@@ -56,10 +71,7 @@ TEST_CASE("punch coordination: the viewer's candidates reach the host and the ho
     return std::vector<std::string>{"192.0.2.7:40001", "10.0.0.7:40001"};
   };
   rv::HostRegistration registration(o, p.logger);
-  REQUIRE(eventually([&] {
-    std::lock_guard lock(mu);
-    return !states.empty() && states.back().rfind("registered as " + host_id.numeric_id(), 0) == 0;
-  }));
+  REQUIRE(eventually([&] { return host.registered(); }));
 
   rv::RendezvousConnection viewer(p.tcp(), server.rendezvous, 10s);
   const auto answer = rv::lookup(viewer, key, host_id.numeric_id(), 10s);
@@ -89,24 +101,10 @@ TEST_CASE("punch coordination: the viewer's candidates reach the host and the ho
 TEST_CASE("a host that cannot punch still answers at once, with no candidates") {
   Server server;
   Plugins p;
-  const auto key = *rv::parse_public_key(server.key);
   auto host_id = identity::Identity::generate();
-  std::mutex mu;
-  std::vector<std::string> states;
-  rv::HostRegistration::Options o;
-  o.transport = p.tcp();
-  o.server = server.rendezvous;
-  o.server_key = key;
-  o.identity = &host_id;
-  o.on_state = [&](const std::string& s) {
-    std::lock_guard lock(mu);
-    states.push_back(s);
-  };
-  rv::HostRegistration registration(o, p.logger);  // no on_punch: no udp transport on this host
-  REQUIRE(eventually([&] {
-    std::lock_guard lock(mu);
-    return !states.empty() && states.back().rfind("registered as", 0) == 0;
-  }));
+  HostStates host;
+  rv::HostRegistration registration(host.options(p, server, host_id), p.logger);  // no on_punch: no udp transport
+  REQUIRE(eventually([&] { return host.registered(); }));
   rv::RendezvousConnection viewer(p.tcp(), server.rendezvous, 10s);
   const auto reply = rv::punch(viewer, host_id.numeric_id(), {"198.51.100.9:5000"}, 2s, "link-id-16-bytes");
   CHECK(reply.candidates_size() == 0);
