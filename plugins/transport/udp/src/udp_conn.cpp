@@ -172,7 +172,7 @@ bool Conn::write_segment(const uint8_t* p, std::size_t n) {
   segment_buffer_.insert(segment_buffer_.end(), p, p + n);
   const auto ec = endpoint_->send_to(segment_buffer_, *path_);
   if (ec == asio::error::message_size) return false;
-  tail_ = segment_buffer_;
+  tail_.swap(segment_buffer_);  // the next segment rebuilds the buffer anyway: no copy per datagram
   arm_tail_probe();
   return true;
 }
