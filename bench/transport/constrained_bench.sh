@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bulk throughput over the udp transport (pseudo-TCP) against the tcp transport (the kernel's TCP) on the same
+# Bulk throughput over the udp transport (its own reliable stream) against the tcp transport (the kernel's TCP) on the same
 # constrained lab path (tests/netlab/netlab_lib.sh: constrained_path), median of several runs, and their ratio.
 #
 #   bench/transport/constrained_bench.sh BUILD_DIR [--runs 3] [--mib 8] [--delay-ms 25] [--loss 0.02] [--rate 20mbit]

@@ -113,15 +113,9 @@ bool wait_for_count(ChildProcess& p, const std::string& text, std::size_t n, std
   return false;
 }
 
-// The app's environment on display `x`. Under ASan its exit is not checked for leaks: a process holding Mesa's
-// OpenGL stack and libnice's GLib stack (the udp transport) reports, in about half the runs, a few bytes from a
-// system library already unloaded, which LeakSanitizer cannot name and so cannot be told to ignore. Every other
-// test still checks leaks, the app's own code included (docs/udp-transport.md).
+// The app's environment on display `x`.
 std::map<std::string, std::string> with_display(std::map<std::string, std::string> env, const Xvfb& x) {
   env["DISPLAY"] = x.display;
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  env["ASAN_OPTIONS"] =
-      std::string(asan != nullptr ? asan : "") + (asan != nullptr && *asan ? ":" : "") + "detect_leaks=0";
   return env;
 }
 

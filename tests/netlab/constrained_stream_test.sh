@@ -2,10 +2,10 @@
 # Network lab: a session on a constrained path: 20 Mbit/s (tc tbf), 50 ms round trip (25 ms each way through a
 # TUN device the test routes every packet through, tests/netlab/tun_delay.cpp: this kernel has no netem;
 # NETLAB_DELAY_MS sets the one-way delay) and 2% loss each way (iptables statistic). The host shares a busy desktop (desktop_scene at 30 fps on Xvfb: scrolling text and a window of
-# video-like noise); the headless viewer watches for 20 s over TRANSPORT (tcp, or udp: the udp transport's
-# pseudo-TCP) while it sends 300 numbered chat lines. The stream must keep playing with capture-to-decoded latency
-# bounded (tcp: p95 under 300 ms, the host's rate control holding about two frames in flight; udp: see below),
-# and every chat line must arrive, in order.
+# video-like noise); the headless viewer watches for 20 s over TRANSPORT (tcp: the kernel's TCP, or udp: the udp
+# transport's own reliable stream) while it sends 300 numbered chat lines. The stream must keep playing with
+# capture-to-decoded latency p95 under 300 ms (the host's rate control holds about two frames in flight; the
+# transport must recover losses within round trips, not timeouts), and every chat line must arrive, in order.
 #
 #   tests/netlab/constrained_stream_test.sh BUILD_DIR TRANSPORT        (root: it creates network namespaces)
 #
@@ -70,11 +70,6 @@ fps=$(sed -E 's/.*\(([0-9.]+) fps\).*/\1/' <<<"$stats")
 p95=$(sed -E 's/.* p95 ([0-9.]+) .*/\1/' <<<"$stats")
 mbps=$(sed -E 's/.*, ([0-9.]+) Mbit\/s,.*/\1/' <<<"$stats")
 awk -v f="$fps" 'BEGIN { exit !(f >= 10) }' || fail "the stream did not keep playing: $fps fps"
-# TCP must keep p95 under 300 ms. The udp transport does not yet, reliably: pseudo-TCP's loss recovery (no SACK,
-# a 250 ms retransmission floor) leaves p95 anywhere from 110 to 900 ms on this path (docs/udp-transport.md); what
-# is asserted for it is that latency stays bounded (no backlog that grows for the whole run).
-limit=300
-[ "$transport" = udp ] && limit=2000
-awk -v p="$p95" -v l="$limit" 'BEGIN { exit !(p < l) }' || fail "capture-to-decoded p95 $p95 ms (limit $limit): a backlog built up"
+awk -v p="$p95" 'BEGIN { exit !(p < 300) }' || fail "capture-to-decoded p95 $p95 ms (limit 300)"
 awk -v m="$mbps" 'BEGIN { exit !(m <= 20.5) }' || fail "$mbps Mbit/s on a 20 Mbit/s path"
 echo "netlab: constrained path over $transport: $fps fps, p95 $p95 ms, $mbps Mbit/s, $lines chat lines in order"

@@ -4,13 +4,11 @@
 
 #include <sys/random.h>
 
+#include <cstring>
+
 namespace telepane::transport::udp {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-constexpr std::chrono::milliseconds kTailProbeDelay{30};
-}  // namespace
 
 Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint)
     : rt_(rt),
@@ -21,23 +19,14 @@ Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bo
       clock_timer_(rt.io.context),
       probe_timer_(rt.io.context),
       keepalive_timer_(rt.io.context),
-      tail_timer_(rt.io.context),
       last_heard_(Clock::now()) {
   if (getrandom(&nonce_, sizeof nonce_, 0) != ssize_t(sizeof nonce_)) nonce_ = uint32_t(link_id);
-  PseudoTcp::Callbacks cb;
-  cb.opened = [this] {
-    opened_ = true;
-    pump();
-  };
-  cb.readable = [this] { read_all(); };
-  cb.writable = [this] { pump(); };
-  cb.closed = [this](int error) {
-    close_by_peer(TP_ERR_IO, "the UDP link broke (" + std::string(std::strerror(error)) + ")");
-  };
-  cb.write = [this](const uint8_t* p, std::size_t n) { return write_segment(p, n); };
-  // The datagram header comes off the path's MTU; pseudo-TCP fits its segments into the rest.
-  tcp_ = std::make_unique<PseudoTcp>(uint32_t(link_id), rt.settings.window_bytes,
-                                     uint16_t(rt.settings.mtu - kHeaderSize), std::move(cb));
+  ReliableStream::Callbacks cb;
+  cb.send = [this](Kind kind, const uint8_t* p, std::size_t n) { return write_datagram(kind, p, n); };
+  cb.deliver = [this](const uint8_t* p, std::size_t n) { deliver(p, n); };
+  // The datagram header comes off the path's MTU; the stream fits its datagrams into the rest.
+  stream_ = std::make_unique<ReliableStream>(
+      ReliableStream::Settings{rt.settings.mtu - kHeaderSize, rt.settings.window_bytes}, std::move(cb), Clock::now());
 }
 
 Conn::~Conn() = default;
@@ -51,7 +40,7 @@ tp_status Conn::send(tp_bytes data) {
   {
     std::lock_guard lock(out_mu_);
     if (finished_) return TP_ERR_CLOSED;
-    if (queued_ + data.size > rt_.io.send_limit) return TP_ERR_AGAIN;
+    if (queued_ + unsent_ + data.size > rt_.io.send_limit) return TP_ERR_AGAIN;
     out_.emplace_back(data.data, data.data + data.size);
     queued_ += data.size;
   }
@@ -120,9 +109,11 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
     case Kind::ProbeAck: return take_path(from, false);
     case Kind::Ping: return take_path(from, true);
     case Kind::Data:
+    case Kind::Ack:
       take_path(from, true);
       if (torn_down_) return;
-      tcp_->segment(p + kHeaderSize, n - kHeaderSize);
+      // A malformed body is dropped like a lost datagram: a forged one must not end the link.
+      stream_->on_datagram(h.kind, p + kHeaderSize, n - kHeaderSize, Clock::now());
       pump();
       return;
     case Kind::Close:
@@ -143,9 +134,8 @@ void Conn::take_path(const udp::endpoint& from, bool may_migrate) {
   }
   if (!first) return;
   probe_timer_.cancel();
-  if (initiator_) tcp_->connect();
-  arm_clock();
   keepalive();
+  pump();
 }
 
 void Conn::keepalive() {
@@ -166,70 +156,44 @@ void Conn::send_kind(Kind k) {
   if (path_) endpoint_->send_to(encode_header(k, id_), *path_);
 }
 
-bool Conn::write_segment(const uint8_t* p, std::size_t n) {
-  if (!path_ || torn_down_) return true;  // as if lost: pseudo-TCP sends it again
-  segment_buffer_ = encode_header(Kind::Data, id_);
-  segment_buffer_.insert(segment_buffer_.end(), p, p + n);
-  const auto ec = endpoint_->send_to(segment_buffer_, *path_);
-  if (ec == asio::error::message_size) return false;
-  tail_.swap(segment_buffer_);  // the next segment rebuilds the buffer anyway: no copy per datagram
-  arm_tail_probe();
-  return true;
+bool Conn::write_datagram(Kind kind, const uint8_t* body, std::size_t n) {
+  if (!path_ || torn_down_) return true;  // as if lost: the stream sends it again
+  datagram_.resize(kHeaderSize + n);
+  encode_header_into(datagram_.data(), kind, id_);
+  std::memcpy(datagram_.data() + kHeaderSize, body, n);
+  return endpoint_->send_to(datagram_, *path_) != asio::error::message_size;
 }
 
-// Tail loss: when the last segment of a burst is lost (data, or the acknowledgement that ends it), nothing after
-// it tells the other side, and pseudo-TCP would wait for its retransmission timeout (at least 250 ms, doubling). So
-// once this side pauses, its last datagram goes out once more: a copy of data the receiver had is dropped (and
-// acknowledged), a missing one fills the hole; a copy of an acknowledgement for everything sent is ignored, and
-// one that arrives when more data is out counts as a single duplicate ack, three of which are needed for a
-// retransmission.
-void Conn::arm_tail_probe() {
-  tail_timer_.expires_after(kTailProbeDelay);
-  tail_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec || self->torn_down_ || !self->path_ || self->tail_.empty()) return;
-    self->endpoint_->send_to(self->tail_, *self->path_);
-    self->tail_.clear();
-  });
-}
-
-// Moves queued bytes into pseudo-TCP as far as its send buffer allows.
+// Moves what send() queued into the stream and lets it send what it may; once a path exists.
 void Conn::pump() {
-  if (torn_down_) return;
-  if (opened_) {
+  if (torn_down_ || !path_) return;
+  std::deque<std::vector<uint8_t>> taken;
+  {
     std::lock_guard lock(out_mu_);
-    while (!out_.empty()) {
-      auto& front = out_.front();
-      const std::size_t n = tcp_->send(front.data() + out_offset_, front.size() - out_offset_);
-      if (n == 0) break;
-      out_offset_ += n;
-      queued_ -= n;
-      if (out_offset_ == front.size()) {
-        out_.pop_front();
-        out_offset_ = 0;
-      }
-    }
+    taken.swap(out_);
+    queued_ = 0;
   }
+  for (auto& bytes : taken) stream_->write(std::move(bytes));
+  stream_->flush(Clock::now());
+  unsent_ = stream_->unsent_bytes();
+  if (stream_->stalled())
+    return close_by_peer(TP_ERR_TIMEOUT, "the UDP path stopped carrying data: nothing acknowledged after " +
+                                             std::to_string(stream_->stats().probe_timeouts) + " retries");
   arm_clock();
 }
 
+// One timer for the stream's deadlines, re-armed only when the next one comes sooner than the armed one: a timer
+// that fires early just finds nothing due and arms again.
 void Conn::arm_clock() {
-  if (torn_down_) return;
-  const int64_t in = tcp_->next_clock_in_ms();
-  if (in < 0) return;
-  clock_timer_.expires_after(std::chrono::milliseconds(in));
+  const auto at = stream_->next_deadline();
+  if (!at || (clock_at_ && *clock_at_ <= *at)) return;
+  clock_at_ = *at;
+  clock_timer_.expires_at(*at);
   clock_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->torn_down_) return;
-    self->tcp_->clock();
+    self->clock_at_.reset();
     self->pump();
   });
-}
-
-void Conn::read_all() {
-  for (;;) {
-    const std::size_t n = tcp_->receive(read_buffer_.data(), read_buffer_.size());
-    if (n == 0) return;
-    deliver(read_buffer_.data(), n);
-  }
 }
 
 void Conn::deliver(const uint8_t* p, std::size_t n) {
@@ -248,7 +212,7 @@ void Conn::close_by_peer(tp_status why, const std::string& reason) {
     if (events_.on_closed) events_.on_closed(events_.user, why, reason.c_str());
     events_ = {};
   }
-  // Later: pseudo-TCP may be the caller; its socket is freed with this object.
+  // Later: the stream may be the caller; it is freed with this object.
   asio::post(rt_.io.context, [self = shared_from_this()] { self->teardown(); });
 }
 
@@ -258,7 +222,6 @@ void Conn::teardown() {
   clock_timer_.cancel();
   probe_timer_.cancel();
   keepalive_timer_.cancel();
-  tail_timer_.cancel();
   endpoint_->forget(id_);
   if (own_endpoint_) endpoint_->close();
 }

@@ -1,12 +1,13 @@
 // One UDP link: finds its path (probes toward candidates until one answers), then carries reliable ordered bytes
-// over pseudo-TCP on that path, pings to hold NAT mappings, follows the peer to a new address, and reports a path
+// on that path (reliable_stream.hpp), pings to hold NAT mappings, follows the peer to a new address, and reports a path
 // that went silent. Callbacks as tp_transport.h promises: on the io thread, never after close().
 #pragma once
 
-#include "pseudo_tcp.hpp"
+#include "reliable_stream.hpp"
 #include "udp_endpoint.hpp"
 #include "udp_link.hpp"
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <vector>
@@ -37,28 +38,27 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void keepalive();
   void pump();
   void arm_clock();
-  void read_all();
   void deliver(const uint8_t* p, std::size_t n);
   void teardown();
-  bool write_segment(const uint8_t* p, std::size_t n);
+  bool write_datagram(Kind kind, const uint8_t* body, std::size_t n);
   void send_kind(Kind k);
-  void arm_tail_probe();
 
   Runtime& rt_;
   std::shared_ptr<Endpoint> endpoint_;
   const uint64_t id_;
   const bool initiator_;
   const bool own_endpoint_;
-  std::unique_ptr<PseudoTcp> tcp_;
-  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_, tail_timer_;
+  std::unique_ptr<ReliableStream> stream_;
+  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_;
+  std::optional<std::chrono::steady_clock::time_point> clock_at_;  // when clock_timer_ fires, if armed
 
   std::recursive_mutex cb_mu_;  // held while a callback runs
   tp_link_events events_{};
 
   std::mutex out_mu_;
-  std::deque<std::vector<uint8_t>> out_;
-  std::size_t out_offset_ = 0;  // bytes of out_.front() already in pseudo-TCP
-  std::size_t queued_ = 0;
+  std::deque<std::vector<uint8_t>> out_;  // handed to send(), not yet in the stream
+  std::size_t queued_ = 0;                // bytes in out_
+  std::atomic<std::size_t> unsent_{0};    // bytes in the stream never sent yet
   bool finished_ = false;
   std::string peer_;
 
@@ -68,11 +68,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::string probing_what_;
   std::chrono::steady_clock::time_point probe_deadline_, probe_started_, last_heard_;
   uint32_t nonce_ = 0;
-  bool opened_ = false;
   bool torn_down_ = false;
-  std::vector<uint8_t> segment_buffer_;
-  std::vector<uint8_t> tail_;  // the last datagram that carried data, sent once more when the sender pauses
-  std::array<uint8_t, 65536> read_buffer_{};
+  std::vector<uint8_t> datagram_;
 };
 
 }  // namespace telepane::transport::udp

@@ -39,8 +39,8 @@ Endpoint::Endpoint(asio::io_context& io, const udp::endpoint& local) : socket_(i
   socket_.open(local.protocol(), ec);
   if (!ec) socket_.bind(local, ec);
   if (ec) throw sdk::Error(TP_ERR_IO, "cannot bind UDP " + endpoint_text(local) + ": " + ec.message());
-  // Datagrams too large for the path fail with EMSGSIZE instead of being fragmented: pseudo-TCP then sends
-  // smaller segments.
+  // Datagrams too large for the path fail with EMSGSIZE instead of being fragmented: the stream then sends
+  // smaller ones.
   if (local.protocol() == udp::v4()) {
     const int pmtu = IP_PMTUDISC_DO;
     setsockopt(socket_.native_handle(), IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);

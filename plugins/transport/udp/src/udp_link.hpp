@@ -1,5 +1,5 @@
 // UDP links: one socket per punched or connected link (a listener's socket carries many), demultiplexed by link
-// id; reliable ordered bytes over pseudo-TCP; probes that punch and say hello; pings that hold NAT mappings and
+// id; reliable ordered bytes (reliable_stream.hpp); probes that punch and say hello; pings that hold NAT mappings and
 // notice a dead path; a link follows its peer to a new address (NAT rebinding). The vtable functions are
 // tp_transport.h's, documented there.
 #pragma once
@@ -15,8 +15,8 @@
 namespace telepane::transport::udp {
 
 struct Settings {
-  std::size_t window_bytes = 1u << 20;  // pseudo-TCP's send and receive buffers
-  uint16_t mtu = 1280;                  // the largest datagram tried first; pseudo-TCP steps down when refused
+  std::size_t window_bytes = 1u << 20;  // the receive window
+  uint16_t mtu = 1280;                  // the largest datagram tried first; smaller ones when refused
   std::chrono::milliseconds punch_timeout{3000};
   std::chrono::milliseconds gather_timeout{800};
   std::chrono::milliseconds keepalive{1000};

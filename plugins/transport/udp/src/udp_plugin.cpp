@@ -1,5 +1,5 @@
 // transport plugin "udp": links over UDP, hole-punched through NATs when the rendezvous server coordinates them,
-// or to a known address. Reliable ordered bytes over pseudo-TCP (docs/udp-transport.md says why); the bytes are
+// or to a known address. Reliable ordered bytes over our own stream (docs/udp-transport.md says why); the bytes are
 // the session's sealed frames, never plaintext.
 #include "stream_link.hpp"
 #include "udp_link.hpp"
@@ -12,7 +12,7 @@ namespace udp = telepane::transport::udp;
 constexpr const char* kSchema =
     R"json({"type": "object", "properties": {)json" TELEPANE_STREAM_SCHEMA_PROPERTIES R"json(,
   "window_bytes": {"type": "integer", "minimum": 65536, "maximum": 67108864, "default": 1048576,
-                   "description": "Send and receive window of a link (pseudo-TCP buffers): at least the path's bandwidth times its round trip"},
+                   "description": "Stream bytes a link buffers ahead of what it delivered (its receive window): at least the path's bandwidth times its round trip"},
   "mtu": {"type": "integer", "minimum": 576, "maximum": 9000, "default": 1280,
           "description": "The largest datagram tried; smaller ones are sent when the path refuses it"},
   "punch_timeout_ms": {"type": "integer", "minimum": 500, "maximum": 60000, "default": 3000,
@@ -31,9 +31,10 @@ const tp_transport_vtbl kVtable = {sizeof(tp_transport_vtbl), TP_TRANSPORT_STREA
 
 telepane::sdk::PluginDef define() {
   return telepane::sdk::PluginDef("org.telepane.transport.udp", {0, 1, 0})
-      .description("UDP links: hole-punched through NATs, or to a known address; reliable ordered over pseudo-TCP")
+      .description(
+          "UDP links: hole-punched through NATs, or to a known address; reliable ordered with selective acks and "
+          "BBR-style pacing")
       .schema(kSchema)
-      .flags(TP_PLUGIN_KEEP_LOADED)  // libnice registers a GLib type, which cannot be registered again after unloading
       .feature(TP_KIND_TRANSPORT, "udp", 20, &kVtable)
       .on_load(udp::load)
       .on_unload(udp::unload);
