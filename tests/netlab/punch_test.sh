@@ -14,6 +14,8 @@
 #   same-nat                  both peers behind one router        the LAN path (the host's LAN address, over UDP)
 #   upgrade                   cone-cone, but UDP between the two routers is dropped until the session started on
 #                             the relay: the punch then succeeds and the session moves to the direct path
+#   resume-upgrade            as upgrade, but first the relay connection is reset while UDP is still dropped: the
+#                             session resumes on the relay, then UDP opens and it moves to the direct path
 #   small-mtu                 cone-cone, but the link between the viewer's router and the internet carries only
 #                             1000-byte packets: long chat lines (3000 bytes) still go both ways
 #   rebind                    cone-cone; mid-session the host's router flushes conntrack and maps UDP to other
@@ -31,7 +33,7 @@ netlab_start "${1:-}" tpp
 
 host_nat=cone viewer_nat=cone
 case $topology in
-  cone-cone | udp-blocked | same-nat | rebind | upgrade | small-mtu) ;;
+  cone-cone | udp-blocked | same-nat | rebind | upgrade | resume-upgrade | small-mtu) ;;
   cone-symmetric) viewer_nat=symmetric ;;
   symmetric-symmetric) host_nat=symmetric viewer_nat=symmetric ;;
   *) fail "unknown topology '$topology'" ;;
@@ -63,10 +65,11 @@ fi
 if [ "$topology" = udp-blocked ]; then
   ip netns exec "$tag-rv" iptables -I FORWARD -p udp -j DROP
 fi
-if [ "$topology" = upgrade ]; then  # STUN to the server passes; UDP to the other router does not, for now
-  ip netns exec "$tag-rh" iptables -I FORWARD -p udp -d 198.18.2.0/24 -j DROP
-  ip netns exec "$tag-rh" iptables -I FORWARD -p udp -s 198.18.2.0/24 -j DROP
-fi
+block_udp() {  # STUN to the server passes; UDP between the two routers does not
+  ip netns exec "$tag-rh" iptables "$1" FORWARD -p udp -d 198.18.2.0/24 -j DROP
+  ip netns exec "$tag-rh" iptables "$1" FORWARD -p udp -s 198.18.2.0/24 -j DROP
+}
+case $topology in upgrade | resume-upgrade) block_udp -I ;; esac
 
 HOME=$work/srv TELEPANE_SYSCONFDIR=$work/etc ip netns exec "$tag-srv" "$bin/telepane-server" --data "$work/srv" \
   >"$work/server.out" 2>"$work/server.err" &
@@ -110,10 +113,7 @@ pids+=($viewer_pid)
 exec 8>"$work/viewer.in"
 wait_for "$work/viewer.out" 30 "connecting to $id ("
 chosen=$(date +%s%N)
-if [ "$topology" = upgrade ]; then  # the session started on the relay: now the direct path opens
-  ip netns exec "$tag-rh" iptables -D FORWARD -p udp -d 198.18.2.0/24 -j DROP
-  ip netns exec "$tag-rh" iptables -D FORWARD -p udp -s 198.18.2.0/24 -j DROP
-fi
+[ "$topology" = upgrade ] && block_udp -D  # the session started on the relay: now the direct path opens
 wait_for "$work/viewer.out" 30 "session: established"
 established=$(date +%s%N)
 path=$(sed -n "s/^connecting to $id (\(.*\))$/\1/p" "$work/viewer.out")
@@ -140,6 +140,25 @@ case $topology in
     upgraded=$(date +%s%N)
     echo "netlab: moved to the direct path $(((upgraded - chosen) / 1000000)) ms after starting on the relay"
     chat after-upgrade ;;
+  resume-upgrade)
+    [[ $path == "relay "* ]] || fail "expected to start on the relay, got '$path'"
+    # The viewer's router resets the relay connection (only that one: new connections pass) the next time the
+    # viewer uses it; the session resumes by racing again, and with UDP still dropped the relay wins again.
+    relay_port=${path##*:}
+    local_port=$(ip netns exec "$tag-v" ss -tnH state established "( dport = :$relay_port )" |
+      awk '{ n = split($3, a, ":"); print a[n]; exit }')
+    [ -n "$local_port" ] || fail "no relay connection to reset"
+    ip netns exec "$tag-rv" iptables -I FORWARD -p tcp -s 10.2.0.2 --sport "$local_port" -j REJECT --reject-with tcp-reset
+    echo "from-the-viewer-during-reset-$$" >&8
+    wait_for "$work/viewer.out" 30 "session: resumed"
+    grep -q "resuming by relay " "$work/viewer.err" || fail "expected to resume on the relay: $(grep resuming "$work/viewer.err")"
+    block_udp -D  # now the resumed race's punch can come through
+    resumed=$(date +%s%N)
+    wait_for "$work/viewer.out" 20 "session: path changed"
+    grep -q "^path: direct udp 198.18.1.2:" "$work/viewer.out" || fail "the resumed session did not move to the direct path"
+    echo "netlab: resumed on the relay, then moved to the direct path $((($(date +%s%N) - resumed) / 1000000)) ms after UDP opened"
+    wait_for "$work/host.out" 20 "viewer: from-the-viewer-during-reset-$$"
+    chat after-resume-upgrade ;;
   *)
     [[ $path == "relay "* ]] || fail "expected the relay, got '$path'"
     [ "$choose_ms" -le 3000 ] || fail "the relay took ${choose_ms} ms to be chosen (more than 3 s)" ;;
@@ -163,7 +182,11 @@ if [ "$topology" = rebind ]; then
   echo "netlab: resumed $(((($(date +%s%N) - flushed)) / 1000000)) ms after the flush," \
     "$(grep -o 'resuming by .*' "$work/viewer.err" | tail -1)"
   chat after-rebind
-  grep -q "resuming by direct udp 198.18.1.2:40" "$work/viewer.err" || fail "not resumed on a new punched path"
+  # Usually on a new punched path. When the viewer notices the silence before the host's next heartbeat has opened
+  # its router to the rendezvous server again, the punch request waits for that heartbeat and the relay wins the
+  # race: the session survives either way, and never on the dead mapping.
+  grep -Eq "resuming by (direct udp 198.18.1.2:40|relay )" "$work/viewer.err" ||
+    fail "not resumed on a new path: $(grep resuming "$work/viewer.err")"
 fi
 
 exec 8>&-  # end of the viewer's input: it leaves
@@ -177,7 +200,7 @@ case $topology in
       grep -Eq "ended: [1-9][0-9]* bytes forwarded" "$work/server.err" && fail "the relay forwarded session bytes"
     fi
     ;;
-  upgrade)  # what went over the relay before the move, and nothing after: the relay session ended with the move
+  upgrade | resume-upgrade)  # what went over the relay before the move, and nothing after: it ended with the move
     grep -Eq "ended: [1-9][0-9]* bytes forwarded" "$work/server.err" || fail "the relay carried nothing before the move" ;;
   *) [[ $path == "relay "* ]] && { grep -q "relay: paired" "$work/server.err" || fail "the relay did not pair"; } ;;
 esac

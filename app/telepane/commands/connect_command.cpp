@@ -97,12 +97,11 @@ int connect_command(const CliOptions& opts, core::Logger& logger) {
               return true;
             });
       }
-      if (vl.race && had_session) {
-        if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
+      if (had_session) {
+        if (auto up = vl.upgrade->take()) {  // a punch that came through after the relay: move the session there
           Terminal::say("path: " + up->path + " (moving from the relay)");
           vl.current->set(up->path);
           session.switch_link(std::move(up->link));
-          vl.race.reset();
         }
       }
       if (stop.wait(100)) session.close("the viewer left");

@@ -213,8 +213,8 @@ void ViewerController::run(std::string id, std::string password) {
         publish_state("connected", caps);
         tick = std::chrono::steady_clock::now();
       }
-      if (vl.race && had_session) {
-        if (auto up = vl.race->upgrade()) {  // a punch that came through after the relay: move the session there
+      if (had_session) {
+        if (auto up = vl.upgrade->take()) {  // a punch that came through after the relay: move the session there
           session.switch_link(std::move(up->link));
           vl.current->set(up->path);
         }

@@ -59,13 +59,17 @@ ViewerLink open_viewer_link(core::Runtime& rt, const ViewerLinkRequest& request,
   auto won = race->run();
   out.link = std::move(won.link);
   out.path = won.path;
-  if (out.path.rfind("relay", 0) == 0 && *cfg.at_path("connect.upgrade")->as_bool()) out.race = race;
+  const bool upgrade = *cfg.at_path("connect.upgrade")->as_bool();
+  if (upgrade && out.path.rfind("relay", 0) == 0) out.upgrade->set(race);
   out.current->set(out.path);
-  out.reconnect = [&rt, server, id = target.numeric_id, addresses, paths, timing, current = out.current] {
-    PathRace again(rt, server, id, addresses, paths, timing);
-    auto next = again.run();
+  out.reconnect = [&rt, server, id = target.numeric_id, addresses, paths, timing, upgrade, current = out.current,
+                   pending = out.upgrade] {
+    auto again = std::make_shared<PathRace>(rt, server, id, addresses, paths, timing);
+    auto next = again->run();
     rt.logger().info("connect", "resuming by " + next.path);
     current->set(next.path);
+    // Resumed on the relay: this race's punch may still come through. On a direct path: nothing to move to.
+    pending->set(upgrade && next.path.rfind("relay", 0) == 0 ? again : nullptr);
     return std::move(next.link);
   };
   return out;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace telepane::app {
 
@@ -35,6 +36,30 @@ class CurrentPath {
   std::string path_;
 };
 
+// While the session runs on the relay: the punch of the race that chose it, which may still come through. Set by
+// the first race and again by every resume (a resume that lands on the relay keeps its own punch going); taken by
+// whoever moves the session. [any thread]
+class PendingUpgrade {
+ public:
+  void set(std::shared_ptr<PathRace> race) {
+    std::shared_ptr<PathRace> old;  // its destructor waits for its punch thread: not under the lock
+    std::lock_guard lock(mu_);
+    old = std::exchange(race_, std::move(race));
+  }
+  // A punched path that came through since the last set(); afterwards there is nothing pending.
+  std::optional<RacedPath> take() {
+    std::lock_guard lock(mu_);
+    if (!race_) return std::nullopt;
+    auto up = race_->upgrade();
+    if (up) race_.reset();
+    return up;
+  }
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<PathRace> race_;
+};
+
 struct ViewerLink {
   std::unique_ptr<core::session::TransportLink> link;
   std::string path;  // "direct tcp ADDRESS", "direct udp ADDRESS" or "relay ADDRESS"
@@ -42,8 +67,8 @@ struct ViewerLink {
   std::shared_ptr<CurrentPath> current = std::make_shared<CurrentPath>();
   // A new link for resuming after a drop: the paths race again (a relay needs a new offer, a punch new mappings).
   std::function<std::unique_ptr<core::session::TransportLink>()> reconnect;
-  // While the session runs on the relay: the punch that may still succeed (PathRace::upgrade). Null otherwise.
-  std::shared_ptr<PathRace> race;
+  // A punch that may still succeed while the session runs on the relay (after the first race or a resume).
+  std::shared_ptr<PendingUpgrade> upgrade = std::make_shared<PendingUpgrade>();
   std::optional<core::session::Key32> vouched;  // the key the rendezvous server vouches for
 };
 
