@@ -101,6 +101,7 @@ void Congestion::update_min_rtt(const Ack& ack, Time now) {
   cwnd_gain_ = 1;
   recent_min_rtt_ = *ack.rtt;
   probe_rtt_done_.reset();
+  probe_rtt_entered_ = now;
 }
 
 void Congestion::update_mode(const Ack& ack, Time now) {
@@ -143,7 +144,8 @@ void Congestion::update_mode(const Ack& ack, Time now) {
       if (!probe_rtt_done_ && double(ack.in_flight) <= std::max(bdp(0.5), double(kMinPackets * mss_)))
         probe_rtt_done_ = now + kProbeRttTime;
       if (probe_rtt_done_ && now >= *probe_rtt_done_) {
-        min_rtt_ = recent_min_rtt_;
+        // A sample at or below the old minimum during the probe already set it; otherwise the probe's lowest.
+        if (min_rtt_stamp_ < probe_rtt_entered_ && recent_min_rtt_) min_rtt_ = recent_min_rtt_;
         min_rtt_stamp_ = now;
         recent_min_rtt_.reset();
         if (pipe_full_) {

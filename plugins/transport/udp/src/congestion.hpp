@@ -64,6 +64,7 @@ class Congestion {
   std::size_t cycle_ = 0;
   Time cycle_stamp_;
   std::optional<Time> probe_rtt_done_;
+  Time probe_rtt_entered_;
   std::optional<Duration> recent_min_rtt_;  // the lowest sample since the minimum was last set
 };
 

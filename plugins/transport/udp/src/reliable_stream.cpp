@@ -47,11 +47,15 @@ bool ReliableStream::on_data(const uint8_t* body, std::size_t n, Time now) {
   const auto offset = get_be<uint64_t>(body + 8);
   const std::size_t len = n - kDataOverhead;
   if (offset + len < offset) return false;
+  // A sender is never this far ahead of what arrived (its window holds far fewer packets): a forged number that
+  // would sit at the top of every acknowledgement is refused.
+  if (pn > (received_.empty() ? 0 : received_.largest()) + kMaxPacketJump) return false;
+  const bool had_gap = !reorder_.empty();
+  // Bytes dropped (beyond the window) are not acknowledged either: the sender must send them again.
+  if (!receive_bytes(offset, body + kDataOverhead, len)) return true;
   const bool in_order = received_.empty() || pn == received_.largest() + 1;
   const bool fresh = received_.add(pn);
   if (pn == received_.largest()) largest_received_at_ = now;
-  const bool had_gap = !reorder_.empty();
-  receive_bytes(offset, body + kDataOverhead, len);
   ++unacked_packets_;
   // A hole (or its filling) is news the sender needs at once: it starts the retransmission.
   if (!in_order || !fresh || had_gap || !reorder_.empty() || unacked_packets_ >= 2)
@@ -61,30 +65,34 @@ bool ReliableStream::on_data(const uint8_t* body, std::size_t n, Time now) {
   return true;
 }
 
-void ReliableStream::receive_bytes(uint64_t offset, const uint8_t* p, std::size_t n) {
+bool ReliableStream::receive_bytes(uint64_t offset, const uint8_t* p, std::size_t n) {
   const uint64_t end = offset + n;
-  if (end <= delivered_offset_) return;  // a copy of what was delivered
+  if (end <= delivered_offset_) return true;  // a copy of what was delivered
   if (offset > delivered_offset_) {
-    // Ahead of a hole: kept within the window (and never more than twice it, whatever overlaps a peer sends).
-    if (end > delivered_offset_ + settings_.window_bytes || reorder_bytes_ + n > 2 * settings_.window_bytes) return;
-    auto& held = reorder_[offset];
-    if (held.size() >= n) return;
-    reorder_bytes_ += n - held.size();
-    held.assign(p, p + n);
-    return;
+    // Ahead of a hole: kept within the window, and never more than twice it in all, each piece charged for its
+    // bookkeeping too (a peer sending one-byte pieces must not cost more memory than the window allows).
+    if (end > delivered_offset_ + settings_.window_bytes) return false;
+    auto it = reorder_.find(offset);
+    if (it != reorder_.end() && it->second.size() >= n) return true;
+    const std::size_t old_cost = it == reorder_.end() ? 0 : it->second.size() + kReorderEntryCost;
+    if (reorder_bytes_ - old_cost + n + kReorderEntryCost > 2 * settings_.window_bytes) return false;
+    reorder_bytes_ += n + kReorderEntryCost - old_cost;
+    reorder_[offset].assign(p, p + n);
+    return true;
   }
   const std::size_t skip = std::size_t(delivered_offset_ - offset);
   delivered_offset_ = end;
   cb_.deliver(p + skip, n - skip);
   while (!reorder_.empty() && reorder_.begin()->first <= delivered_offset_) {
     auto node = reorder_.extract(reorder_.begin());
-    reorder_bytes_ -= node.mapped().size();
+    reorder_bytes_ -= node.mapped().size() + kReorderEntryCost;
     const uint64_t stop = node.key() + node.mapped().size();
     if (stop <= delivered_offset_) continue;
     const std::size_t from = std::size_t(delivered_offset_ - node.key());
     delivered_offset_ = stop;
     cb_.deliver(node.mapped().data() + from, node.mapped().size() - from);
   }
+  return true;
 }
 
 void ReliableStream::send_ack(Time now) {
@@ -103,9 +111,11 @@ void ReliableStream::send_ack(Time now) {
 
 bool ReliableStream::on_ack(const uint8_t* body, std::size_t n, Time now) {
   const auto ack = decode_ack(body, n);
-  if (!ack || ack->ranges.front().high >= next_pn_) return false;  // malformed, or acknowledges what never went
-  peer_limit_ = std::max(peer_limit_, ack->window_limit);          // a late, older acknowledgement never shrinks it
-  const uint64_t largest = ack->ranges.front().high;
+  if (!ack || next_pn_ == 0) return false;
+  // Numbers never sent (a receiver fed forged datagrams reports them too) are ignored; the rest still counts.
+  if (ack->ranges.back().low >= next_pn_) return false;
+  peer_limit_ = std::max(peer_limit_, ack->window_limit);  // a late, older acknowledgement never shrinks it
+  const uint64_t largest = std::min(ack->ranges.front().high, next_pn_ - 1);
   if (!largest_acked_ || largest > *largest_acked_) largest_acked_ = largest;
 
   std::size_t acked_bytes = 0;
@@ -114,7 +124,7 @@ bool ReliableStream::on_ack(const uint8_t* body, std::size_t n, Time now) {
   bool round_start = false;
   for (const auto& r : ack->ranges) {
     if (r.high < first_pn_) break;
-    for (uint64_t pn = std::max(r.low, first_pn_); pn <= r.high; ++pn) {
+    for (uint64_t pn = std::max(r.low, first_pn_); pn <= std::min(r.high, next_pn_ - 1); ++pn) {
       Sent& s = sent_[std::size_t(pn - first_pn_)];
       if (s.state == Sent::Acked) continue;
       if (s.state == Sent::InFlight) {
@@ -130,7 +140,7 @@ bool ReliableStream::on_ack(const uint8_t* body, std::size_t n, Time now) {
         first_sent_at_ = s.sent_at;
       }
       if (s.delivered >= next_round_delivered_) round_start = true;
-      if (pn == largest) rtt = now - s.sent_at;
+      if (pn == ack->ranges.front().high) rtt = now - s.sent_at;
     }
   }
   if (!sample) {
@@ -208,18 +218,21 @@ ReliableStream::Duration ReliableStream::probe_timeout() const {
 
 // Nothing acknowledged for a probe timeout: the tail of what was sent (or every acknowledgement) was lost. The
 // oldest bytes in flight go out once more, outside the window, so an acknowledgement comes back either way.
+// A packet in flight whose bytes were all acknowledged under another number (an earlier probe's copy) is taken out
+// of flight here: nothing would ever acknowledge it, and a timeout with nothing to resend is not a failing path.
 void ReliableStream::on_probe_timeout(Time now) {
-  ++pto_count_;
-  ++stats_.probe_timeouts;
-  for (const Sent& s : sent_) {
+  for (Sent& s : sent_) {
     if (s.state != Sent::InFlight) continue;
     if (auto part = buffer_.unacked_part(s.offset, s.len)) {
+      ++pto_count_;
+      ++stats_.probe_timeouts;
       const auto [offset, len] = *part;
       if (send_data(offset, len, now)) stats_.bytes_retransmitted += len;
       return;
     }
+    s.state = Sent::Lost;
+    in_flight_ -= s.len;
   }
-  last_sent_at_ = now;  // nothing left to probe with: wait another timeout
 }
 
 std::optional<std::pair<uint64_t, std::size_t>> ReliableStream::next_range(bool* retransmission) {
@@ -326,6 +339,8 @@ ReliableStream::Stats ReliableStream::stats() const {
   s.srtt = srtt_.value_or(Duration::zero());
   s.window = congestion_.window();
   s.in_flight = in_flight_;
+  s.held_out_of_order = reorder_bytes_;
+  s.out_of_order_pieces = reorder_.size();
   s.bandwidth = congestion_.bandwidth();
   s.mode = congestion_.mode_name();
   return s;

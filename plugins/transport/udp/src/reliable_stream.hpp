@@ -45,7 +45,9 @@ class ReliableStream {
     uint64_t packets_sent = 0, packets_lost = 0, bytes_retransmitted = 0, probe_timeouts = 0;
     Duration srtt{};
     std::size_t window = 0, in_flight = 0;
-    double bandwidth = 0;  // bytes per second
+    std::size_t held_out_of_order = 0;    // bytes received ahead of a hole, with their bookkeeping
+    std::size_t out_of_order_pieces = 0;  // how many separate pieces those are
+    double bandwidth = 0;                 // bytes per second
     const char* mode = "";
   };
 
@@ -69,6 +71,8 @@ class ReliableStream {
 
  private:
   static constexpr int kMaxProbeTimeouts = 8;
+  static constexpr uint64_t kMaxPacketJump = 1 << 20;
+  static constexpr std::size_t kReorderEntryCost = 64;
   struct Sent {
     uint64_t offset = 0;
     uint32_t len = 0;
@@ -82,7 +86,8 @@ class ReliableStream {
 
   bool on_data(const uint8_t* body, std::size_t n, Time now);
   bool on_ack(const uint8_t* body, std::size_t n, Time now);
-  void receive_bytes(uint64_t offset, const uint8_t* p, std::size_t n);
+  // False when the bytes were dropped (beyond the window): they must not be acknowledged.
+  bool receive_bytes(uint64_t offset, const uint8_t* p, std::size_t n);
   void send_ack(Time now);
   bool send_data(uint64_t offset, std::size_t len, Time now);
   // The next bytes to send: lost ones first, then new ones (within the peer's window); nullopt when none.
@@ -125,7 +130,7 @@ class ReliableStream {
   ReceivedPackets received_;
   uint64_t delivered_offset_ = 0;                     // stream bytes handed to the owner
   std::map<uint64_t, std::vector<uint8_t>> reorder_;  // arrived ahead of delivered_offset_
-  std::size_t reorder_bytes_ = 0;
+  std::size_t reorder_bytes_ = 0;                     // what reorder_ holds, each entry charged kReorderEntryCost more
   Time largest_received_at_;
   int unacked_packets_ = 0;
   std::optional<Time> ack_at_;  // an acknowledgement is due at this time

@@ -10,6 +10,10 @@ namespace telepane::transport::udp {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+constexpr std::chrono::milliseconds kChallengeInterval{250};
+}  // namespace
+
 Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint)
     : rt_(rt),
       endpoint_(std::move(endpoint)),
@@ -97,7 +101,7 @@ void Conn::probe_round() {
 
 void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const udp::endpoint& from) {
   if (torn_down_) return;
-  last_heard_ = Clock::now();
+  if (!path_ || from == *path_) last_heard_ = Clock::now();  // a forged source must not keep a dead path alive
   switch (h.kind) {
     case Kind::Probe: {
       // Answered with an ack exactly as long: a forged source gets no more than it sent.
@@ -106,7 +110,10 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
       endpoint_->send_to(ack, from);
       return take_path(from, false);
     }
-    case Kind::ProbeAck: return take_path(from, false);
+    case Kind::ProbeAck:
+      if (challenge_ && from == challenge_->to && get_be<uint32_t>(p + kHeaderSize) == challenge_->nonce)
+        return move_path(from);
+      return take_path(from, false);
     case Kind::Ping: return take_path(from, true);
     case Kind::Data:
     case Kind::Ack:
@@ -122,20 +129,44 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
   }
 }
 
-// The first answer decides the path. Later, what the peer sends on its own path (data, pings) from a new address
-// moves the link there: its NAT gave it a new mapping, or it moved networks.
+// The first answer decides the path. Later, what the peer sends on its own path (data, acks, pings) from a new
+// address may move the link there (its NAT gave it a new mapping, or it moved networks), once that address
+// answers a probe with a fresh nonce: a forged source address is never made the path, so it never receives the
+// link's traffic.
 void Conn::take_path(const udp::endpoint& from, bool may_migrate) {
-  if (path_ && (*path_ == from || !may_migrate)) return;
-  const bool first = !path_;
-  path_ = from;
-  {
-    std::lock_guard lock(out_mu_);
-    peer_ = endpoint_text(from);
+  if (path_) {
+    if (*path_ != from && may_migrate) challenge(from);
+    return;
   }
-  if (!first) return;
+  path_ = from;
+  set_peer_text(from);
   probe_timer_.cancel();
   keepalive();
   pump();
+}
+
+// At most one probe every kChallengeInterval, whatever arrives: a forged source gets 32 bytes now and then.
+void Conn::challenge(const udp::endpoint& to) {
+  const auto now = Clock::now();
+  if (challenge_ && now - challenge_->sent < kChallengeInterval) return;
+  uint32_t nonce = 0;
+  if (getrandom(&nonce, sizeof nonce, 0) != ssize_t(sizeof nonce))
+    nonce = nonce_ ^ uint32_t(now.time_since_epoch().count());
+  challenge_ = Challenge{to, nonce, now};
+  endpoint_->send_to(encode_probe(Kind::Probe, id_, nonce), to);
+}
+
+void Conn::move_path(const udp::endpoint& to) {
+  path_ = to;
+  challenge_.reset();
+  last_heard_ = Clock::now();
+  set_peer_text(to);
+  pump();
+}
+
+void Conn::set_peer_text(const udp::endpoint& ep) {
+  std::lock_guard lock(out_mu_);
+  peer_ = endpoint_text(ep);
 }
 
 void Conn::keepalive() {

@@ -34,6 +34,9 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
  private:
   void take_path(const udp::endpoint& from, bool may_migrate);
+  void challenge(const udp::endpoint& to);
+  void move_path(const udp::endpoint& to);
+  void set_peer_text(const udp::endpoint& ep);
   void probe_round();
   void keepalive();
   void pump();
@@ -64,6 +67,12 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // io thread only
   std::optional<udp::endpoint> path_;
+  struct Challenge {  // a new address the peer seems to be at, probed before the path moves there
+    udp::endpoint to;
+    uint32_t nonce;
+    std::chrono::steady_clock::time_point sent;
+  };
+  std::optional<Challenge> challenge_;
   std::vector<udp::endpoint> candidates_;
   std::string probing_what_;
   std::chrono::steady_clock::time_point probe_deadline_, probe_started_, last_heard_;

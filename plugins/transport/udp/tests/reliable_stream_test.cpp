@@ -176,3 +176,45 @@ TEST_CASE("forged and garbage datagrams are refused and change nothing") {
   w.run(w.now + 10s, [&] { return w.end(a + 1).received.size() >= 100000; });
   CHECK((w.end(a + 1).received == pattern(0, 100000)));
 }
+
+TEST_CASE("a probe's copy that is lost after the original was acknowledged does not stall an idle stream") {
+  // Acknowledgements take 400 ms back, so the probe timeout fires first and sends a copy; the copy is lost, the
+  // original's acknowledgement arrives. Nothing is left to acknowledge the copy: it must leave flight quietly.
+  Bottleneck fwd({}, 16), back({.delay = 400ms}, 17);
+  World w;
+  const auto a = w.connect(fwd, back);
+  w.end(a).stream->write(pattern(0, 100));
+  w.at(w.now + 100ms, [&] { fwd.set_loss(1.0); });
+  w.run(w.now + 60s, [&] { return w.end(a).stream->stalled(); });
+  CHECK(w.end(a + 1).received == pattern(0, 100));
+  CHECK(w.end(a).stream->stats().probe_timeouts >= 1);
+  CHECK_FALSE(w.end(a).stream->stalled());
+  CHECK(w.end(a).stream->stats().in_flight == 0);
+}
+
+TEST_CASE("a hostile peer cannot grow the receiver's memory or silence its acknowledgements") {
+  Bottleneck fwd({}, 18), back({}, 19);
+  World w;
+  ReliableStream::Settings settings;
+  settings.window_bytes = 65536;
+  const auto a = w.connect(fwd, back, settings);
+  auto& victim = *w.end(a + 1).stream;
+  // One-byte pieces at every other offset ahead of a hole: each costs more than its byte, and the total is capped.
+  std::vector<uint8_t> piece(ReliableStream::kDataOverhead + 1, 0x5A);
+  for (uint64_t i = 0; i < 200000; ++i) {
+    put_be<uint64_t>(piece.data(), 500000 + i);  // numbers the real sender has not reached: atop every ack
+    put_be<uint64_t>(piece.data() + 8, 1 + 2 * (i % 30000));
+    victim.on_datagram(Kind::Data, piece.data(), piece.size(), w.now);
+  }
+  CHECK(victim.stats().held_out_of_order <= 2 * settings.window_bytes);
+  CHECK(victim.stats().out_of_order_pieces * 64 <= 2 * settings.window_bytes);
+  // A packet number far beyond anything sent would top every acknowledgement: refused.
+  put_be<uint64_t>(piece.data(), UINT64_MAX);
+  CHECK_FALSE(victim.on_datagram(Kind::Data, piece.data(), piece.size(), w.now));
+  // The real sender's bytes still arrive (the hole at offset 0 is its to fill, and its packets pass every forged
+  // piece), and its acknowledgements, topped by the forged numbers, still acknowledge what it sent.
+  w.end(a).stream->write(pattern(0, 200000));
+  w.run(w.now + 20s, [&] { return w.end(a + 1).received.size() >= 200000; });
+  CHECK((w.end(a + 1).received == pattern(0, 200000)));
+  CHECK(w.end(a).stream->stats().probe_timeouts == 0);
+}

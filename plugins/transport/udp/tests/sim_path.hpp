@@ -28,6 +28,7 @@ struct PathSpec {
 class Bottleneck {
  public:
   Bottleneck(PathSpec spec, uint32_t seed) : spec_(spec), rng_(seed) {}
+  void set_loss(double loss) { spec_.loss = loss; }
   // When the datagram arrives, or nullopt when the queue or the dice drop it.
   std::optional<Time> admit(std::size_t bytes, Time now) {
     const auto free_at = std::max(free_at_, now);

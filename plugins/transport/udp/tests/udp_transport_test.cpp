@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -91,11 +92,22 @@ std::string random_bytes(std::size_t n) {
 
 // A UDP forwarder between one client and `to`: what the client sends goes out from the forwarder's current
 // "mapping" socket; rebind() swaps that socket for a new one (a NAT handing out a new port); silence() drops all.
+// The loopback socket address of "127.0.0.1:PORT", for a raw socket to send to.
+sockaddr_in loopback_to(const std::string& address) {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(telepane::transport::udp::parse_endpoint(address)->port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return to;
+}
+
 struct Forwarder {
   int front = socket(AF_INET, SOCK_DGRAM, 0);
   std::atomic<int> back{-1};
   sockaddr_in to{}, client{};
   std::atomic<bool> running{true}, dropping{false};
+  std::array<uint8_t, 12> header{};  // the first forwarded datagram's link header (the link id), once one passed
+  std::atomic<bool> seen{false};
   std::thread thread;
   uint16_t port = 0;
   explicit Forwarder(const std::string& target) {
@@ -131,6 +143,10 @@ struct Forwarder {
       if (FD_ISSET(front, &fds)) {
         socklen_t len = sizeof client;
         const auto n = recvfrom(front, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&client), &len);
+        if (n >= 12 && !seen) {
+          std::copy(buf, buf + 12, header.begin());
+          seen = true;
+        }
         if (n > 0 && !dropping) sendto(back, buf, size_t(n), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
       }
       if (FD_ISSET(b, &fds)) {
@@ -239,9 +255,35 @@ TEST_CASE("a link follows its peer to a new address, and reports a path that wen
   nat.rebind();  // the NAT's mapping changes: the host now hears the viewer from another port
   send_all(link, "after");
   REQUIRE(server.inbox.wait([](Inbox& in) { return in.data == "beforeafter"; }));
-  CHECK(peer_of(server.link()) != first);
+  // The host probes the new address and moves there once it answers (about a round trip).
+  const auto moved = [&] {
+    for (int i = 0; i < 100 && peer_of(server.link()) == first; ++i) std::this_thread::sleep_for(20ms);
+    return peer_of(server.link()) != first;
+  };
+  CHECK(moved());
+  const std::string second = peer_of(server.link());
   send_all(server.link(), "back");  // and answers on the new mapping
   REQUIRE(client.wait([](Inbox& in) { return in.data == "back"; }));
+
+  // A stranger forging the link's pings from its own address: the path stays, and the stranger gets one probe at
+  // most (the check of the address it claims to be at), never the link's traffic.
+  REQUIRE(nat.seen);
+  auto ping = std::vector<uint8_t>(nat.header.begin(), nat.header.end());
+  ping[0] = 0xE4;
+  const int stranger = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to = loopback_to(server.address);
+  for (int i = 0; i < 20; ++i) {
+    sendto(stranger, ping.data(), ping.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    std::this_thread::sleep_for(10ms);
+  }
+  send_all(server.link(), "still here");
+  REQUIRE(client.wait([](Inbox& in) { return in.data == "backstill here"; }));
+  CHECK(peer_of(server.link()) == second);
+  std::size_t got = 0;
+  uint8_t buf[2048];
+  for (ssize_t n; (n = recv(stranger, buf, sizeof buf, MSG_DONTWAIT)) > 0;) got += std::size_t(n);
+  CHECK(got <= 32);
+  close(stranger);
   nat.dropping = true;  // the path dies: both ends notice within the idle timeout
   REQUIRE(client.wait([](Inbox& in) { return in.closed; }));
   CHECK(client.why == TP_ERR_TIMEOUT);
@@ -253,11 +295,7 @@ TEST_CASE("a listener answers no stranger with more than it sent, and survives g
   Plugin p;
   Listener server(p);
   const int s = socket(AF_INET, SOCK_DGRAM, 0);
-  const auto ep = *telepane::transport::udp::parse_endpoint(server.address);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(ep.port());
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in to = loopback_to(server.address);
   timeval tv{0, 300000};
   setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::mt19937 rng(7);
