@@ -59,6 +59,8 @@ class ReliableStream {
   void write(std::vector<uint8_t> bytes);
   // Written but never sent yet: what a congested path has not taken.
   std::size_t unsent_bytes() const { return std::size_t(buffer_.end() - next_offset_); }
+  // Every byte written was acknowledged by the peer.
+  bool all_acknowledged() const { return buffer_.held_bytes() == 0; }
   // A DATA or ACK body from the peer; false when it is malformed (it is then ignored).
   bool on_datagram(Kind kind, const uint8_t* body, std::size_t n, Time now);
   // Sends what the window, pacing and the peer's window allow; answers what is due.

@@ -12,6 +12,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr std::chrono::milliseconds kChallengeInterval{250};
+constexpr std::chrono::milliseconds kLinger{3000};
 }  // namespace
 
 Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint)
@@ -23,6 +24,7 @@ Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bo
       clock_timer_(rt.io.context),
       probe_timer_(rt.io.context),
       keepalive_timer_(rt.io.context),
+      linger_timer_(rt.io.context),
       last_heard_(Clock::now()) {
   if (getrandom(&nonce_, sizeof nonce_, 0) != ssize_t(sizeof nonce_)) nonce_ = uint32_t(link_id);
   ReliableStream::Callbacks cb;
@@ -66,10 +68,25 @@ void Conn::close() {
     std::lock_guard lock(out_mu_);
     finished_ = true;
   }
+  // What was sent before the close still reaches the peer (a host's last word, "declined", say): the link lingers
+  // until the stream has everything acknowledged, for kLinger at most, then says CLOSE so the peer learns now, not
+  // when its path goes silent.
   rt_.io.run_sync([this] {
-    if (!torn_down_ && path_) send_kind(Kind::Close);  // the peer learns now, not when its path goes silent
-    teardown();
+    if (torn_down_) return;
+    if (!path_) return teardown();
+    closing_ = true;
+    linger_timer_.expires_after(kLinger);  // its handler keeps the link alive after its owner let go
+    linger_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->finish_close();
+    });
+    pump();
   });
+}
+
+void Conn::finish_close() {
+  if (torn_down_) return;
+  send_kind(Kind::Close);
+  teardown();
 }
 
 void Conn::probe(std::vector<udp::endpoint> candidates, std::chrono::milliseconds timeout, std::string what) {
@@ -124,7 +141,9 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
       pump();
       return;
     case Kind::Close:
-      if (path_ && from == *path_) close_by_peer(TP_ERR_CLOSED, "the peer closed the connection");
+      if (!path_ || from != *path_) return;
+      if (closing_) return teardown();  // both ends closed: nothing left to wait for
+      close_by_peer(TP_ERR_CLOSED, "the peer closed the connection");
       return;
   }
 }
@@ -207,6 +226,7 @@ void Conn::pump() {
   for (auto& bytes : taken) stream_->write(std::move(bytes));
   stream_->flush(Clock::now());
   unsent_ = stream_->unsent_bytes();
+  if (closing_ && (stream_->all_acknowledged() || stream_->stalled())) return finish_close();
   if (stream_->stalled())
     return close_by_peer(TP_ERR_TIMEOUT, "the UDP path stopped carrying data: nothing acknowledged after " +
                                              std::to_string(stream_->stats().probe_timeouts) + " retries");
@@ -253,6 +273,7 @@ void Conn::teardown() {
   clock_timer_.cancel();
   probe_timer_.cancel();
   keepalive_timer_.cancel();
+  linger_timer_.cancel();
   endpoint_->forget(id_);
   if (own_endpoint_) endpoint_->close();
 }

@@ -45,6 +45,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void teardown();
   bool write_datagram(Kind kind, const uint8_t* body, std::size_t n);
   void send_kind(Kind k);
+  void finish_close();
 
   Runtime& rt_;
   std::shared_ptr<Endpoint> endpoint_;
@@ -52,7 +53,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   const bool initiator_;
   const bool own_endpoint_;
   std::unique_ptr<ReliableStream> stream_;
-  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_;
+  boost::asio::steady_timer clock_timer_, probe_timer_, keepalive_timer_, linger_timer_;
   std::optional<std::chrono::steady_clock::time_point> clock_at_;  // when clock_timer_ fires, if armed
 
   std::recursive_mutex cb_mu_;  // held while a callback runs
@@ -78,6 +79,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::chrono::steady_clock::time_point probe_deadline_, probe_started_, last_heard_;
   uint32_t nonce_ = 0;
   bool torn_down_ = false;
+  bool closing_ = false;  // the owner closed the link; it lingers until its bytes are acknowledged
   std::vector<uint8_t> datagram_;
 };
 

@@ -186,6 +186,24 @@ TEST_CASE("a link to a known address carries a megabyte both ways, intact and in
   CHECK(server.inbox.reason == "the peer closed the connection");
 }
 
+TEST_CASE("bytes sent just before a close still arrive, and then the close") {
+  Plugin p;
+  Listener server(p);
+  Inbox client;
+  const tp_link_events e = client.events();
+  tp_link* link = nullptr;
+  tp_error err{};
+  REQUIRE(vt()->connect(p.host.table(), server.address.c_str(), &e, &link, &err) == TP_OK);
+  send_all(link, "hello");
+  REQUIRE(server.inbox.wait([](Inbox& in) { return in.data == "hello"; }));
+  const std::string last_words = random_bytes(300000);
+  send_all(link, last_words);
+  vt()->close_link(link);  // at once: the link lingers until the peer has acknowledged everything
+  REQUIRE(server.inbox.wait([](Inbox& in) { return in.closed; }));
+  CHECK(server.inbox.data == "hello" + last_words);
+  CHECK(server.inbox.reason == "the peer closed the connection");
+}
+
 TEST_CASE("two punched links find each other from the candidates they exchanged") {
   Plugin p;
   Inbox a, b;
