@@ -287,7 +287,12 @@ TEST_CASE("with confirm-on-host the host's window asks: accept starts the sessio
   keep_screenshot(a, "desktop-host-prompt");
   click(a, prompt.x0 + 8 + 128 + 60, prompt.y1 - 18);  // Deny
   REQUIRE(host->wait_for("host: declined", 10s));
-  REQUIRE(viewer->wait_for("viewer: failed " + id + ": the person at the host declined the session", 20s));
+  const bool told = viewer->wait_for("viewer: failed " + id + ": the person at the host declined the session", 20s);
+  INFO("the viewer's output:\n"
+       << viewer->out() << "\nits log:\n"
+       << viewer->err() << "\nthe host's log:\n"
+       << host->err());
+  REQUIRE(told);
   // The viewer's window says so in red.
   CHECK(wait_for_colour(b, shots, 1400, 900, 0xf25a4d, 40, 5s).count >= 40);
   keep_screenshot(b, "desktop-denied");
