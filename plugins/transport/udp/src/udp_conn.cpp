@@ -118,7 +118,7 @@ void Conn::probe_round() {
 
 void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const udp::endpoint& from) {
   if (torn_down_) return;
-  if (!path_ || from == *path_) last_heard_ = Clock::now();  // a forged source must not keep a dead path alive
+  last_heard_ = Clock::now();
   switch (h.kind) {
     case Kind::Probe: {
       // Answered with an ack exactly as long: a forged source gets no more than it sent.
@@ -148,13 +148,15 @@ void Conn::on_datagram(const Header& h, const uint8_t* p, std::size_t n, const u
   }
 }
 
-// The first answer decides the path. Later, what the peer sends on its own path (data, acks, pings) from a new
-// address may move the link there (its NAT gave it a new mapping, or it moved networks), once that address
-// answers a probe with a fresh nonce: a forged source address is never made the path, so it never receives the
-// link's traffic.
+// The first answer decides the path. Later, what the initiator sends from a new address may move the
+// responder's end of the link there (the initiator's NAT gave it a new mapping, or it moved networks), once that
+// address answers a probe with a fresh nonce: a forged source address is never made the path, so it never
+// receives the link's traffic. Only the responder follows (as a QUIC server does): a host with two addresses
+// may answer from another one than the initiator sent to, and two ends that both followed would chase each
+// other's addresses for ever.
 void Conn::take_path(const udp::endpoint& from, bool may_migrate) {
   if (path_) {
-    if (*path_ != from && may_migrate) challenge(from);
+    if (*path_ != from && may_migrate && !initiator_) challenge(from);
     return;
   }
   path_ = from;
