@@ -162,16 +162,21 @@ struct Forwarder {
     close(back);
   }
 };
+// A link to a known address, its events going to `inbox`.
+tp_link* connect_to(Plugin& p, const std::string& address, Inbox& inbox) {
+  const tp_link_events e = inbox.events();
+  tp_link* link = nullptr;
+  tp_error err{};
+  REQUIRE(vt()->connect(p.host.table(), address.c_str(), &e, &link, &err) == TP_OK);
+  return link;
+}
 }  // namespace
 
 TEST_CASE("a link to a known address carries a megabyte both ways, intact and in order") {
   Plugin p;
   Listener server(p);
   Inbox client;
-  const tp_link_events e = client.events();
-  tp_link* link = nullptr;
-  tp_error err{};
-  REQUIRE(vt()->connect(p.host.table(), server.address.c_str(), &e, &link, &err) == TP_OK);
+  tp_link* link = connect_to(p, server.address, client);
   const std::string up = random_bytes(1 << 20), down = random_bytes(300000);
   send_all(link, up);  // queued before the path is found: sent once it is
   REQUIRE(server.inbox.wait([&](Inbox& in) { return in.data.size() >= up.size(); }));
@@ -190,10 +195,7 @@ TEST_CASE("bytes sent just before a close still arrive, and then the close") {
   Plugin p;
   Listener server(p);
   Inbox client;
-  const tp_link_events e = client.events();
-  tp_link* link = nullptr;
-  tp_error err{};
-  REQUIRE(vt()->connect(p.host.table(), server.address.c_str(), &e, &link, &err) == TP_OK);
+  tp_link* link = connect_to(p, server.address, client);
   send_all(link, "hello");
   REQUIRE(server.inbox.wait([](Inbox& in) { return in.data == "hello"; }));
   const std::string last_words = random_bytes(300000);
@@ -262,11 +264,7 @@ TEST_CASE("a link follows its peer to a new address, and reports a path that wen
   Listener server(p);
   Forwarder nat(server.address);
   Inbox client;
-  const tp_link_events e = client.events();
-  tp_link* link = nullptr;
-  tp_error err{};
-  const std::string via = "127.0.0.1:" + std::to_string(nat.port);
-  REQUIRE(vt()->connect(p.host.table(), via.c_str(), &e, &link, &err) == TP_OK);
+  tp_link* link = connect_to(p, "127.0.0.1:" + std::to_string(nat.port), client);
   send_all(link, "before");
   REQUIRE(server.inbox.wait([](Inbox& in) { return in.data == "before"; }));
   const std::string first = peer_of(server.link());
@@ -335,10 +333,7 @@ TEST_CASE("a listener answers no stranger with more than it sent, and survives g
   close(s);
   // Still serving.
   Inbox client;
-  const tp_link_events e = client.events();
-  tp_link* link = nullptr;
-  tp_error err{};
-  REQUIRE(vt()->connect(p.host.table(), server.address.c_str(), &e, &link, &err) == TP_OK);
+  tp_link* link = connect_to(p, server.address, client);
   send_all(link, "still here");
   REQUIRE(server.inbox.wait([](Inbox& in) { return in.data.find("still here") != std::string::npos; }));
   vt()->close_link(link);
