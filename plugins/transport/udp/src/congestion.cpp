@@ -22,7 +22,6 @@ double seconds(Congestion::Duration d) {
 
 Congestion::Congestion(std::size_t max_packet, Duration initial_rtt, Time now)
     : mss_(max_packet),
-      initial_rtt_(initial_rtt),
       pacing_gain_(kHighGain),
       cwnd_gain_(kHighGain),
       cwnd_(kInitialPackets * max_packet),

@@ -49,7 +49,6 @@ class Congestion {
   void update_window(const Ack& ack);
 
   std::size_t mss_;
-  Duration initial_rtt_;
   Mode mode_ = Mode::Startup;
   double pacing_gain_, cwnd_gain_;
   std::size_t cwnd_;
