@@ -14,6 +14,7 @@ namespace rv = core::rendezvous;
 namespace {
 constexpr char kMagic[4] = {'T', 'P', 'R', '1'};
 constexpr std::size_t kMaxToken = 1024;
+constexpr std::chrono::seconds kLinger{3};  // how long one side's hang-up waits for the other's
 
 std::string verdict(bool ok, const std::string& reason) {
   std::string v(kMagic, 4);
@@ -39,6 +40,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
         socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         pace_(socket_.get_executor()),
+        linger_(socket_.get_executor()),
         slot_(std::move(slot)),
         source_(std::move(source)) {}
 
@@ -88,6 +90,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
     boost::system::error_code ec;
     timer_.cancel();
     pace_.cancel();
+    linger_.cancel();
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     if (!session_key_.empty()) relay_.forget_waiting(session_key_, this);
@@ -144,6 +147,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
     if (closed_) return;
     socket_.async_read_some(asio::buffer(in_),
                             [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec == asio::error::eof && !self->closed_) return self->hung_up();
                               if (ec || self->closed_) return self->close();
                               auto session = self->session_;
                               session->last_activity = std::chrono::steady_clock::now();
@@ -167,6 +171,22 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
                             });
   }
 
+  // This side's end of the stream, after everything it sent was passed on: the partner reads those bytes, then the
+  // end, and its own last bytes still go this way. Closing both at once would reset the partner's connection over
+  // whatever it had not yet read of ours, and with it the last words (a host's "declined") the partner never saw.
+  // Once both have ended, or after kLinger, the session closes.
+  void hung_up() {
+    ended_ = true;
+    auto partner = partner_.lock();
+    if (!partner || partner->closed_ || partner->ended_) return close();
+    boost::system::error_code ec;
+    partner->socket_.shutdown(tcp::socket::shutdown_send, ec);
+    linger_.expires_after(kLinger);
+    linger_.async_wait([self = shared_from_this()](boost::system::error_code e) {
+      if (!e) self->close();
+    });
+  }
+
   void watch_idle() {
     timer_.expires_after(std::chrono::seconds(1));
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -183,6 +203,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
   tcp::socket socket_;
   asio::steady_timer timer_;
   asio::steady_timer pace_;
+  asio::steady_timer linger_;
   SourceCaps::Slot slot_;
   std::string source_;
   std::vector<uint8_t> hello_;
@@ -191,6 +212,7 @@ class RelayServer::Side : public std::enable_shared_from_this<Side> {
   std::shared_ptr<Session> session_;
   std::string session_key_;  // while waiting for the partner
   bool closed_ = false;
+  bool ended_ = false;  // this side's end of the stream arrived and was passed on
 };
 
 RelayServer::RelayServer(asio::io_context& io, RelaySettings settings, core::Logger& logger)

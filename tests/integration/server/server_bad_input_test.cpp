@@ -118,6 +118,19 @@ std::string relay_verdict(Socket& c) {
   auto v = c.read_all(5s, &closed);
   return v.size() >= 7 ? v.substr(7) : "<" + v + ">";
 }
+
+// A viewer and a host paired by the relay with a token of its own server's key, both told so.
+struct RelayPair {
+  explicit RelayPair(Server& s) : viewer(SOCK_STREAM, s.relay_port()), host(SOCK_STREAM, s.relay_port()) {
+    const auto key = rv::ServerKey::load_or_create(s.dir / "data/server.key");
+    const std::string token = rv::issue_relay_token(key, s.relay, "123456789", 30s);
+    viewer.send(relay_hello('v', token));
+    host.send(relay_hello('h', token));
+    REQUIRE(viewer.read_all(1s).size() == 7);
+    REQUIRE(host.read_all(1s).size() == 7);
+  }
+  Socket viewer, host;
+};
 }  // namespace
 
 TEST_CASE("rendezvous: garbage, oversized frames and malformed requests get a reason and a hang-up") {
@@ -285,13 +298,8 @@ TEST_CASE("relay: a lone side waits only so long, and a connection that says not
 
 TEST_CASE("relay: -b limits the forwarding rate") {
   Server s({"-b", "8"});  // 8 Mbit/s = 1 MB/s, burst 256 KiB
-  auto key = rv::ServerKey::load_or_create(s.dir / "data/server.key");
-  const std::string token = rv::issue_relay_token(key, s.relay, "123456789", 30s);
-  Socket a(SOCK_STREAM, s.relay_port()), b(SOCK_STREAM, s.relay_port());
-  a.send(relay_hello('v', token));
-  b.send(relay_hello('h', token));
-  REQUIRE(a.read_all(1s).size() == 7);
-  REQUIRE(b.read_all(1s).size() == 7);
+  RelayPair pair(s);
+  Socket &a = pair.viewer, &b = pair.host;
   const std::string chunk(256 * 1024, 'x');
   std::thread writer([&] {
     for (int i = 0; i < 8; ++i) ::send(a.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL);  // 2 MiB
@@ -303,6 +311,31 @@ TEST_CASE("relay: -b limits the forwarding rate") {
   shutdown(a.fd(), SHUT_RDWR);
   shutdown(b.fd(), SHUT_RDWR);
   writer.join();
+}
+
+TEST_CASE("relay: a side that hangs up mid-stream: its last bytes reach the other side, then the end") {
+  Server s;
+  RelayPair pair(s);
+  Socket &viewer = pair.viewer, &host = pair.host;
+  // The viewer keeps talking while the host says its last words and hangs up: the relay still holds viewer bytes
+  // the host will never read when the host's end arrives.
+  std::thread talker([&] {
+    const std::string chunk(64 * 1024, 'v');
+    for (int i = 0; i < 16; ++i)
+      if (::send(viewer.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
+  });
+  std::string last_words(200 * 1024, '\0');
+  for (std::size_t i = 0; i < last_words.size(); ++i) last_words[i] = char('a' + i % 26);
+  host.send(last_words);
+  shutdown(host.fd(), SHUT_WR);
+  bool closed = false;
+  const std::string heard = viewer.read_all(10s, &closed);
+  CHECK(closed);
+  CHECK(heard.size() == last_words.size());
+  CHECK((heard == last_words));
+  shutdown(viewer.fd(), SHUT_RDWR);
+  talker.join();
+  still_serving(s);
 }
 
 TEST_CASE("a flood of half-open, truncated and garbage connections: one log line per cause, service goes on") {

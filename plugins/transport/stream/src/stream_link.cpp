@@ -41,7 +41,7 @@ std::string endpoint_text(const tcp::endpoint& ep) {
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
   Conn(Io& io, tcp::socket socket, std::optional<Gate> gate = std::nullopt)
-      : io_(io), socket_(std::move(socket)), timer_(io.context), gate_(std::move(gate)) {}
+      : io_(io), socket_(std::move(socket)), timer_(io.context), linger_(io.context), gate_(std::move(gate)) {}
 
   void set_events(const tp_link_events& e) {
     std::lock_guard lock(cb_mu_);
@@ -93,7 +93,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   tp_status send(tp_bytes data) {
     std::lock_guard lock(out_mu_);
-    if (finished_) return TP_ERR_CLOSED;
+    if (finished_ || closing_) return TP_ERR_CLOSED;
     if (queued_ + data.size > io_.send_limit) return TP_ERR_AGAIN;
     out_.emplace_back(data.data, data.data + data.size);
     queued_ += data.size;
@@ -106,7 +106,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
     return peer_;
   }
 
-  // The owner's close: no callback after this returns.
+  // The owner's close: no callback after this returns. What was sent before still reaches the peer (a host's last
+  // word, "declined", say): the link lingers, for kLinger at most, while its queue drains, then half-closes and reads
+  // until the peer's end. Closing both ways at once would drop the queue, and a socket closed over unread input
+  // answers with a reset that throws away what the kernel still held for the peer.
   void close() {
     {
       std::lock_guard cb(cb_mu_);  // waits for a callback on another thread; recursive for our own
@@ -114,17 +117,46 @@ class Conn : public std::enable_shared_from_this<Conn> {
     }
     {
       std::lock_guard lock(out_mu_);
-      finished_ = true;
+      closing_ = true;
     }
-    io_.run_sync([&] {
-      boost::system::error_code ec;
-      timer_.cancel();
-      socket_.shutdown(tcp::socket::shutdown_both, ec);
-      socket_.close(ec);
-    });
+    io_.run_sync([self = shared_from_this()] { self->linger(); });
   }
 
  private:
+  static constexpr std::chrono::seconds kLinger{3};
+
+  // [io thread] The owner let go: write what is queued, then end.
+  void linger() {
+    bool ended = false;
+    {
+      std::lock_guard lock(out_mu_);
+      ended = finished_;
+    }
+    // Nothing more will ever be written: not connected yet, the peer gone, or a gate that never opened.
+    if (ended || !connected_ || (gate_ && !gate_open_)) return teardown();
+    linger_.expires_after(kLinger);  // its handler keeps the link alive after its owner let go
+    linger_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->teardown();
+    });
+    write();  // half-closes once the queue is empty
+  }
+
+  // [io thread] The end: the socket closes, whatever is queued is dropped.
+  void teardown() {
+    {
+      std::lock_guard lock(out_mu_);
+      finished_ = true;
+      out_.clear();
+    }
+    if (torn_down_) return;
+    torn_down_ = true;
+    boost::system::error_code ec;
+    timer_.cancel();
+    linger_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
   void read() {
     socket_.async_read_some(
         asio::buffer(in_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
@@ -155,11 +187,22 @@ class Conn : public std::enable_shared_from_this<Conn> {
                         });
       return;
     }
+    bool drained = false;
     {
       std::lock_guard lock(out_mu_);
-      if (out_.empty() || finished_) return;
-      current_ = std::move(out_.front());
-      out_.pop_front();
+      if (finished_) return;
+      drained = out_.empty();
+      if (drained && !closing_) return;
+      if (!drained) {
+        current_ = std::move(out_.front());
+        out_.pop_front();
+      }
+    }
+    if (drained) {  // closing, and all of it written: the peer reads it, then our end of the stream
+      boost::system::error_code ec;
+      if (!fin_sent_) socket_.shutdown(tcp::socket::shutdown_send, ec);
+      fin_sent_ = true;
+      return;
     }
     writing_ = true;
     asio::async_write(socket_, asio::buffer(current_),
@@ -201,13 +244,17 @@ class Conn : public std::enable_shared_from_this<Conn> {
     return true;
   }
 
-  // [io thread] The connection ended without the owner asking: tell the owner once.
+  // [io thread] The connection ended without the owner asking: tell the owner once. After the owner's close this
+  // is the peer's end of the stream (or an error) that ends the linger.
   void closed_by_peer(tp_status why, const std::string& reason) {
+    bool owner_gone = false;
     {
       std::lock_guard lock(out_mu_);
       if (finished_) return;
       finished_ = true;
+      owner_gone = closing_;
     }
+    if (owner_gone) return teardown();
     std::lock_guard cb(cb_mu_);
     if (events_.on_closed) events_.on_closed(events_.user, why, reason.c_str());
     events_ = {};
@@ -215,17 +262,21 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   Io& io_;
   tcp::socket socket_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;    // connecting
+  asio::steady_timer linger_;   // closing
   std::recursive_mutex cb_mu_;  // held while a callback runs
   tp_link_events events_{};
   std::mutex out_mu_;
   std::deque<std::vector<uint8_t>> out_;
   std::size_t queued_ = 0;
-  bool finished_ = false;
-  std::string peer_;  // set once connected
+  bool finished_ = false;  // no more writes: the peer is gone or the link torn down
+  bool closing_ = false;   // the owner closed the link
+  std::string peer_;       // set once connected
   std::vector<uint8_t> current_;
   bool writing_ = false;    // [io thread]
   bool connected_ = false;  // [io thread]
+  bool fin_sent_ = false;   // [io thread]
+  bool torn_down_ = false;  // [io thread]
   std::array<uint8_t, 65536> in_{};
   std::optional<Gate> gate_;
   bool gate_open_ = false;            // [io thread]

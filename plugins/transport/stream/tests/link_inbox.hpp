@@ -10,7 +10,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 
 extern "C" const tp_plugin_desc* tp_plugin_entry(uint16_t, uint16_t);
 
@@ -63,5 +65,28 @@ struct Inbox {
     return cv.wait_for(l, 20s, [&] { return pred(*this); });
   }
 };
+
+// Sends all of `data`, in pieces the link's send limit admits, backing off while it says "try again".
+inline void send_all(tp_link* link, const std::string& data) {
+  for (std::size_t at = 0; at < data.size();) {
+    const std::size_t n = std::min<std::size_t>(60000, data.size() - at);
+    tp_error err{};
+    const tp_status s = vt()->send(link, {reinterpret_cast<const uint8_t*>(data.data() + at), n}, &err);
+    if (s == TP_ERR_AGAIN) {
+      std::this_thread::sleep_for(5ms);
+      continue;
+    }
+    REQUIRE(s == TP_OK);
+    at += n;
+  }
+}
+
+// `n` bytes that no framing or compression mistake can turn into each other.
+inline std::string random_bytes(std::size_t n) {
+  std::mt19937 rng(42);
+  std::string s(n, '\0');
+  for (auto& c : s) c = char(rng());
+  return s;
+}
 
 }  // namespace telepane::test

@@ -18,6 +18,8 @@
 namespace {
 using namespace std::chrono_literals;
 using telepane::test::Inbox;
+using telepane::test::random_bytes;
+using telepane::test::send_all;
 using telepane::test::vt;
 
 struct Plugin : telepane::test::LoadedPlugin {
@@ -106,6 +108,29 @@ TEST_CASE("bytes flow both ways, in order, a megabyte included") {
   CHECK(server.inbox.why == TP_ERR_CLOSED);
   CHECK(server.inbox.reason == "the peer closed the connection");
   CHECK_FALSE(client.closed);  // no callback for a close the owner asked for
+}
+
+TEST_CASE("bytes sent just before a close still arrive, and then the close, while the peer is sending too") {
+  Plugin p;
+  Server server(p);
+  Inbox client;
+  tp_link* link = nullptr;
+  tp_error err{};
+  const tp_link_events e = client.events();
+  REQUIRE(vt()->connect(p.host.table(), server.address.c_str(), &e, &link, &err) == TP_OK);
+  send_all(link, "hello");
+  REQUIRE(server.inbox.wait([](Inbox& in) { return in.data == "hello"; }));
+  // Bytes on their way to the closing end that it will never read: closing over them must not reset the
+  // connection, which would throw away what the closing end had queued.
+  send_all(server.link(), random_bytes(60000));
+  const std::string last_words = random_bytes(300000);
+  send_all(link, last_words);
+  vt()->close_link(link);  // at once, the last 60000 bytes still queued
+  REQUIRE(server.inbox.wait([](Inbox& in) { return in.closed; }));
+  CHECK(server.inbox.data.size() == 5 + last_words.size());
+  CHECK((server.inbox.data == "hello" + last_words));
+  CHECK(server.inbox.why == TP_ERR_CLOSED);
+  CHECK(server.inbox.reason == "the peer closed the connection");
 }
 
 TEST_CASE("a refused connection is reported with the address") {

@@ -19,6 +19,8 @@
 namespace {
 using namespace std::chrono_literals;
 using telepane::test::Inbox;
+using telepane::test::random_bytes;
+using telepane::test::send_all;
 using telepane::test::vt;
 
 struct Plugin : telepane::test::LoadedPlugin {
@@ -67,27 +69,6 @@ std::string peer_of(tp_link* link) {
   char buf[64];
   size_t len = 0;
   return vt()->peer_address(link, buf, sizeof buf, &len) == TP_OK ? std::string(buf, len) : std::string();
-}
-
-void send_all(tp_link* link, const std::string& data) {
-  for (std::size_t at = 0; at < data.size();) {
-    const std::size_t n = std::min<std::size_t>(60000, data.size() - at);
-    tp_error err{};
-    const tp_status s = vt()->send(link, {reinterpret_cast<const uint8_t*>(data.data() + at), n}, &err);
-    if (s == TP_ERR_AGAIN) {
-      std::this_thread::sleep_for(5ms);
-      continue;
-    }
-    REQUIRE(s == TP_OK);
-    at += n;
-  }
-}
-
-std::string random_bytes(std::size_t n) {
-  std::mt19937 rng(42);
-  std::string s(n, '\0');
-  for (auto& c : s) c = char(rng());
-  return s;
 }
 
 // A UDP forwarder between one client and `to`: what the client sends goes out from the forwarder's current
