@@ -1,6 +1,7 @@
 #include "window.hpp"
 
 #include "app_model.hpp"
+#include "key_trickle.hpp"
 #include "remote_view.hpp"
 #include "ui.hpp"
 
@@ -33,13 +34,16 @@ int64_t now_ns() {
 // calls them before its own handling.
 struct Input {
   RemoteView* view = nullptr;
+  KeyTrickle* keys = nullptr;
   bool seen = false;  // input arrived: ImGui settles it over one more frame (hover, release)
 };
 
-void key_cb(GLFWwindow* w, int key, int, int action, int) {
+// Installed after ImGui's backend, in its place: the remote desktop gets keys at once, ImGui at its frames' pace.
+void key_cb(GLFWwindow* w, int key, int scancode, int action, int mods) {
   auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
   in->seen = true;
   in->view->on_key(key, action, ImGui::GetCurrentContext() != nullptr && ImGui::GetIO().WantTextInput);
+  in->keys->on_key({key, scancode, action, mods});
 }
 void button_cb(GLFWwindow* w, int button, int action, int) {
   auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
@@ -117,9 +121,10 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
 
   AppModel app(host, [&shared] { shared.wake(); });
   RemoteView view(app, shared.slot);
-  Input input{&view};
+  KeyTrickle keys(
+      [window](const KeyChange& c) { ImGui_ImplGlfw_KeyCallback(window, c.key, c.scancode, c.action, c.mods); });
+  Input input{&view, &keys};
   glfwSetWindowUserPointer(window, &input);
-  glfwSetKeyCallback(window, key_cb);
   glfwSetMouseButtonCallback(window, button_cb);
   glfwSetCursorPosCallback(window, move_cb);
   glfwSetScrollCallback(window, scroll_cb);
@@ -141,6 +146,7 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   std::error_code ec;
   if (std::filesystem::exists(font, ec)) io.Fonts->AddFontFromFileTTF(font, options.font_size);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  glfwSetKeyCallback(window, key_cb);  // in place of the backend's, which key_cb's trickle calls
   ImGui_ImplOpenGL3_Init("#version 330 core");
   struct Shutdown {
     ~Shutdown() {
@@ -235,6 +241,7 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
       io.MousePos = ImVec2(float(mx), float(my));
     }
     ImGui::NewFrame();
+    if (keys.next_frame()) busy_frames = std::max(busy_frames, 1);  // a key's next change: the next frame reads it
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
