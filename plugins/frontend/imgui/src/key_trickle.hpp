@@ -1,7 +1,9 @@
-// Key changes handed to ImGui at most one per key per frame. ImGui 1.86 reads the keyboard as a "down" array at
-// each new frame, so a key pressed and released between two frames (a quick tap while a slow frame is drawn, or
-// Enter and Ctrl+A from a tool) was never down as far as it knows, and the tap is lost. Text arrives separately and
-// queued, so typing survives slow frames; only keys need this.
+// The keyboard handed to ImGui in order, at a pace its frames can read. ImGui 1.86 reads keys as a "down" array at
+// each new frame, with Ctrl and the other modifiers read from it live, so on a slow frame (a software rasteriser
+// under load) or with keys from a tool: a key pressed and released between two frames was never down as far as it
+// knows (Enter lost), and Ctrl let go before the frame that reads A turns Ctrl+A into A. So a frame reads at most
+// one change per key, a release after a press waits for the next frame, and the characters typed keep their place
+// among the keys (the text typed before Enter is in the box when Enter is read, and none after it).
 #pragma once
 
 #include <deque>
@@ -16,22 +18,34 @@ struct KeyChange {
 
 class KeyTrickle {
  public:
-  // `deliver` hands a change to ImGui (its GLFW backend's key callback).
-  explicit KeyTrickle(std::function<void(const KeyChange&)> deliver) : deliver_(std::move(deliver)) {}
+  // `key` and `character` hand an event to ImGui (its GLFW backend's key and char callbacks).
+  KeyTrickle(std::function<void(const KeyChange&)> key, std::function<void(unsigned)> character)
+      : key_(std::move(key)), char_(std::move(character)) {}
 
-  // [main thread, inside GLFW's key callback] Delivers now, or after the frames the key's earlier changes need.
+  // [main thread, inside GLFW's callbacks] Delivered now, or in order after the events waiting before them.
   void on_key(const KeyChange& c);
+  void on_char(unsigned codepoint);
 
-  // [main thread, right after ImGui::NewFrame] The frame has read this frame's changes: each waiting key gets its
-  // next one. True when one was delivered, so another frame must be drawn to read it.
-  bool next_frame();
-
-  bool waiting() const { return !waiting_.empty(); }
+  // [main thread] Starts a frame: the waiting events this frame may read are delivered, in order, up to the first
+  // that must wait; then `new_frame` (ImGui::NewFrame) reads them. True when events still wait, so another frame
+  // must be drawn.
+  bool frame(const std::function<void()>& new_frame);
 
  private:
-  std::function<void(const KeyChange&)> deliver_;
+  struct Event {
+    bool is_char = false;
+    KeyChange change;
+    unsigned codepoint = 0;
+  };
+  bool may_deliver(const Event& e) const;
+  void deliver(const Event& e);
+  void arrive(const Event& e);
+
+  std::function<void(const KeyChange&)> key_;
+  std::function<void(unsigned)> char_;
   std::set<int> changed_;  // keys that changed since the last new frame
-  std::deque<KeyChange> waiting_;
+  bool pressed_ = false;   // a key went down since the last new frame
+  std::deque<Event> waiting_;
 };
 
 }  // namespace telepane::frontend

@@ -38,7 +38,8 @@ struct Input {
   bool seen = false;  // input arrived: ImGui settles it over one more frame (hover, release)
 };
 
-// Installed after ImGui's backend, in its place: the remote desktop gets keys at once, ImGui at its frames' pace.
+// Installed after ImGui's backend, in its place (and char_cb too): the remote desktop gets keys at once, ImGui at
+// its frames' pace.
 void key_cb(GLFWwindow* w, int key, int scancode, int action, int mods) {
   auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
   in->seen = true;
@@ -58,8 +59,10 @@ void move_cb(GLFWwindow* w, double x, double y) {
   in->seen = true;
   in->view->on_move(x, y);
 }
-void char_cb(GLFWwindow* w, unsigned int) {
-  static_cast<Input*>(glfwGetWindowUserPointer(w))->seen = true;
+void char_cb(GLFWwindow* w, unsigned int c) {
+  auto* in = static_cast<Input*>(glfwGetWindowUserPointer(w));
+  in->seen = true;
+  in->keys->on_char(c);
 }
 void refresh_cb(GLFWwindow* w) {
   static_cast<Input*>(glfwGetWindowUserPointer(w))->seen = true;
@@ -122,13 +125,13 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   AppModel app(host, [&shared] { shared.wake(); });
   RemoteView view(app, shared.slot);
   KeyTrickle keys(
-      [window](const KeyChange& c) { ImGui_ImplGlfw_KeyCallback(window, c.key, c.scancode, c.action, c.mods); });
+      [window](const KeyChange& c) { ImGui_ImplGlfw_KeyCallback(window, c.key, c.scancode, c.action, c.mods); },
+      [window](unsigned c) { ImGui_ImplGlfw_CharCallback(window, c); });
   Input input{&view, &keys};
   glfwSetWindowUserPointer(window, &input);
   glfwSetMouseButtonCallback(window, button_cb);
   glfwSetCursorPosCallback(window, move_cb);
   glfwSetScrollCallback(window, scroll_cb);
-  glfwSetCharCallback(window, char_cb);
   glfwSetWindowRefreshCallback(window, refresh_cb);
   glfwSetFramebufferSizeCallback(window, size_cb);
 
@@ -146,7 +149,8 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
   std::error_code ec;
   if (std::filesystem::exists(font, ec)) io.Fonts->AddFontFromFileTTF(font, options.font_size);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
-  glfwSetKeyCallback(window, key_cb);  // in place of the backend's, which key_cb's trickle calls
+  glfwSetKeyCallback(window, key_cb);  // in place of the backend's, which the trickle calls
+  glfwSetCharCallback(window, char_cb);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   struct Shutdown {
     ~Shutdown() {
@@ -240,8 +244,7 @@ int run_window(sdk::Host host, Shared& shared, const WindowOptions& options) {
       glfwGetCursorPos(window, &mx, &my);
       io.MousePos = ImVec2(float(mx), float(my));
     }
-    ImGui::NewFrame();
-    if (keys.next_frame()) busy_frames = std::max(busy_frames, 1);  // a key's next change: the next frame reads it
+    if (keys.frame([] { ImGui::NewFrame(); })) busy_frames = std::max(busy_frames, 1);  // keys wait for the next
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
