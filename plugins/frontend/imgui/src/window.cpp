@@ -30,8 +30,9 @@ int64_t now_ns() {
       .count();
 }
 
-// GLFW callbacks reach the window's objects through its user pointer; ImGui's backend, installed after these,
-// calls them before its own handling.
+// GLFW callbacks reach the window's objects through its user pointer. ImGui's backend, installed after the mouse
+// callbacks, calls them before its own handling; the key and char callbacks are installed after the backend, in its
+// place, and call it through the trickle (installed before it, the backend would call them and they it, forever).
 struct Input {
   RemoteView* view = nullptr;
   KeyTrickle* keys = nullptr;

@@ -58,6 +58,13 @@ class Conn : public std::enable_shared_from_this<Conn> {
     peer_ = endpoint_text(ep);
   }
 
+  // [io thread] An accepted connection, before its owner sees it: what the owner sends and closes inside on_accept
+  // is still written.
+  void accepted() {
+    connected_ = true;
+    note_peer();
+  }
+
   void start() {
     connected_ = true;
     note_peer();
@@ -81,10 +88,12 @@ class Conn : public std::enable_shared_from_this<Conn> {
     resolver->async_resolve(
         host, port,
         [self, resolver, address](const boost::system::error_code& ec, tcp::resolver::results_type results) {
+          if (self->torn_down_) return;  // closed while resolving: connecting now would reopen the socket
           if (ec) return self->closed_by_peer(TP_ERR_IO, "cannot resolve " + address + ": " + ec.message());
           asio::async_connect(
               self->socket_, results, [self, address](const boost::system::error_code& ec2, const tcp::endpoint&) {
                 self->timer_.cancel();
+                if (self->torn_down_) return;
                 if (ec2) return self->closed_by_peer(TP_ERR_IO, "cannot connect to " + address + ": " + ec2.message());
                 self->start();
               });
@@ -174,7 +183,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
 
   void write() {
-    if (!connected_ || writing_) return;
+    if (!connected_ || writing_ || torn_down_) return;
     if (gate_ && !gate_open_) {  // only the gate's hello until it opens
       if (hello_sent_) return;
       hello_sent_ = true;
@@ -305,7 +314,7 @@ struct tp_listener {
       if (closed || ec == asio::error::operation_aborted) return;
       if (!ec) {
         auto conn = std::make_shared<Conn>(*io, std::move(socket));
-        conn->note_peer();
+        conn->accepted();
         on_accept(user, std::make_unique<tp_link>(tp_link{conn}).release());  // the owner sets events, owns the link
         conn->start();  // our own reference: the owner may already have closed the link inside on_accept
       }

@@ -133,6 +133,32 @@ TEST_CASE("bytes sent just before a close still arrive, and then the close, whil
   CHECK(server.inbox.reason == "the peer closed the connection");
 }
 
+TEST_CASE("a link its owner answers and closes inside on_accept still delivers the answer") {
+  Plugin p;
+  tp_listener* listener = nullptr;
+  tp_error err{};
+  REQUIRE(vt()->listen(
+              p.host.table(), "127.0.0.1:0", nullptr,
+              [](void*, tp_link* link) {
+                tp_error e{};
+                vt()->send(link, b("declined"), &e);
+                vt()->close_link(link);
+              },
+              &listener, &err) == TP_OK);
+  char address[64];
+  size_t len = 0;
+  REQUIRE(vt()->listener_address(listener, address, sizeof address, &len) == TP_OK);
+  Inbox client;
+  tp_link* link = nullptr;
+  const tp_link_events e = client.events();
+  REQUIRE(vt()->connect(p.host.table(), address, &e, &link, &err) == TP_OK);
+  REQUIRE(client.wait([](Inbox& in) { return in.closed; }));
+  CHECK(client.data == "declined");
+  CHECK(client.reason == "the peer closed the connection");
+  vt()->close_link(link);
+  vt()->close_listener(listener);
+}
+
 TEST_CASE("a refused connection is reported with the address") {
   Plugin p;
   // Port 1 on loopback: privileged and unused, so no other test running in parallel can be listening there.

@@ -43,7 +43,9 @@ typedef struct tp_transport_vtbl {
    * then drops stale media rather than queueing it). [any thread] */
   tp_status (*send)(tp_link* link, tp_bytes data, tp_error* err);
   /* Closes and frees the link; on_closed is not called for a close the owner asked for. Waits for a callback of
-   * this link running on another thread. [any thread, including the link's own callbacks] */
+   * this link running on another thread. Bytes send() accepted before the close still go to the peer, ahead of the
+   * end it then sees: the plugin lingers a few seconds at most for them (a host's last word, a refusal, must not be
+   * lost), but the caller does not wait. [any thread, including the link's own callbacks] */
   void (*close_link)(tp_link* link);
   /* Stops accepting and frees the listener; waits for a running on_accept. [control thread] */
   void (*close_listener)(tp_listener* listener);

@@ -1,4 +1,5 @@
-// desktop_scene: desktop-like content that changes N times a second on an X display, for the screen benchmarks.
+// desktop_scene: desktop-like content that changes N times a second on an X display, for the netlab stream test
+// and the screen benchmarks.
 // A full-screen window of text that scrolls by a few pixels each frame (as a terminal or a document would), with
 // a new line of text drawn into the gap and a small box moving across (a cursor, a progress bar). With --video,
 // a W x H region of fresh noise every frame as well: a video playing in a window, which no codec compresses much.
