@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 using telepane::frontend::KeyChange;
 using telepane::frontend::KeyTrickle;
@@ -19,6 +21,9 @@ struct Seen {
       [this](const KeyChange& c) { log += (c.action == kPress ? "+" : "-") + std::to_string(c.key) + " "; },
       [this](unsigned c) { log += "'" + std::string(1, char(c)) + "' "; }};
   void key(int key, int action) { trickle.on_key({key, 0, action, 0}); }
+  void keys(std::initializer_list<std::pair<int, int>> changes) {  // (key, action) pairs, faster than a frame
+    for (auto [k, action] : changes) key(k, action);
+  }
   void type(char c) {  // as X delivers a letter: its key goes down, the character, its key comes up
     key(c - 'a' + kA, kPress);
     trickle.on_char(unsigned(c));
@@ -45,10 +50,7 @@ TEST_CASE("a key tapped within one frame is down for that frame and released for
 
 TEST_CASE("Ctrl+A faster than a frame: the frame that reads A down reads Ctrl down") {
   Seen s;
-  s.key(kCtrl, kPress);
-  s.key(kA, kPress);
-  s.key(kA, kRelease);
-  s.key(kCtrl, kRelease);
+  s.keys({{kCtrl, kPress}, {kA, kPress}, {kA, kRelease}, {kCtrl, kRelease}});
   s.settle();
   CHECK(s.log == "+341 +65 | -65 -341 | ");
 }
@@ -57,19 +59,14 @@ TEST_CASE("Ctrl let go before A, in the frame A went down, still waits for a fra
   Seen s;
   s.key(kCtrl, kPress);
   s.frame();
-  s.key(kA, kPress);
-  s.key(kCtrl, kRelease);  // the order xdotool's key ctrl+a uses
-  s.key(kA, kRelease);
+  s.keys({{kA, kPress}, {kCtrl, kRelease}, {kA, kRelease}});  // the order xdotool's key ctrl+a uses
   s.settle();
   CHECK(s.log == "+341 | +65 | -341 -65 | ");
 }
 
 TEST_CASE("a key tapped twice in one frame is seen down twice") {
   Seen s;
-  for (int i = 0; i < 2; ++i) {
-    s.key(kA, kPress);
-    s.key(kA, kRelease);
-  }
+  s.keys({{kA, kPress}, {kA, kRelease}, {kA, kPress}, {kA, kRelease}});
   s.settle();
   CHECK(s.log == "+65 | -65 | +65 | -65 | ");
 }
@@ -78,8 +75,7 @@ TEST_CASE("text typed before Enter is read before Enter, and text after it after
   Seen s;
   s.type('h');
   s.type('i');
-  s.key(kEnter, kPress);
-  s.key(kEnter, kRelease);
+  s.keys({{kEnter, kPress}, {kEnter, kRelease}});
   s.type('x');
   s.settle();
   const auto enter = s.log.find("+257");

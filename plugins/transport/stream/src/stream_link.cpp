@@ -16,6 +16,7 @@ using telepane::sdk::Host;
 using telepane::transport::Gate;
 using telepane::transport::GateVerdict;
 using telepane::transport::Io;
+using telepane::transport::kCloseLinger;
 
 Io& io_of(const tp_host* h) {
   Io* io = Host(h).data<Io>();
@@ -58,16 +59,15 @@ class Conn : public std::enable_shared_from_this<Conn> {
     peer_ = endpoint_text(ep);
   }
 
-  // [io thread] An accepted connection, before its owner sees it: what the owner sends and closes inside on_accept
-  // is still written.
-  void accepted() {
+  // [io thread] Connected (or accepted, before the owner sees the link: what the owner sends and closes inside
+  // on_accept is still written).
+  void mark_connected() {
     connected_ = true;
     note_peer();
   }
 
   void start() {
-    connected_ = true;
-    note_peer();
+    mark_connected();
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);  // input and small control messages must not wait for Nagle
     read();
@@ -116,8 +116,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
 
   // The owner's close: no callback after this returns. What was sent before still reaches the peer (a host's last
-  // word, "declined", say): the link lingers, for kLinger at most, while its queue drains, then half-closes and reads
-  // until the peer's end. Closing both ways at once would drop the queue, and a socket closed over unread input
+  // word, "declined", say): the link lingers, for kCloseLinger at most, while its queue drains, then half-closes and
+  // reads until the peer's end. Closing both ways at once would drop the queue, and a socket closed over unread input
   // answers with a reset that throws away what the kernel still held for the peer.
   void close() {
     {
@@ -132,8 +132,6 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
 
  private:
-  static constexpr std::chrono::seconds kLinger{3};
-
   // [io thread] The owner let go: write what is queued, then end.
   void linger() {
     bool ended = false;
@@ -143,7 +141,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     }
     // Nothing more will ever be written: not connected yet, the peer gone, or a gate that never opened.
     if (ended || !connected_ || (gate_ && !gate_open_)) return teardown();
-    linger_.expires_after(kLinger);  // its handler keeps the link alive after its owner let go
+    linger_.expires_after(kCloseLinger);  // its handler keeps the link alive after its owner let go
     linger_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec) self->teardown();
     });
@@ -314,7 +312,7 @@ struct tp_listener {
       if (closed || ec == asio::error::operation_aborted) return;
       if (!ec) {
         auto conn = std::make_shared<Conn>(*io, std::move(socket));
-        conn->accepted();
+        conn->mark_connected();
         on_accept(user, std::make_unique<tp_link>(tp_link{conn}).release());  // the owner sets events, owns the link
         conn->start();  // our own reference: the owner may already have closed the link inside on_accept
       }

@@ -18,6 +18,10 @@
 
 namespace telepane::transport {
 
+// How long a link its owner closed may still take to deliver what was sent before the close (tp_transport.h,
+// close_link), for the stream links and the udp plugin alike.
+inline constexpr std::chrono::seconds kCloseLinger{3};
+
 // The plugin's io thread, kept with its host table.
 struct Io {
   boost::asio::io_context context;

@@ -12,7 +12,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr std::chrono::milliseconds kChallengeInterval{250};
-constexpr std::chrono::milliseconds kLinger{3000};
 }  // namespace
 
 Conn::Conn(Runtime& rt, std::shared_ptr<Endpoint> endpoint, uint64_t link_id, bool initiator, bool own_endpoint)
@@ -69,13 +68,13 @@ void Conn::close() {
     finished_ = true;
   }
   // What was sent before the close still reaches the peer (a host's last word, "declined", say): the link lingers
-  // until the stream has everything acknowledged, for kLinger at most, then says CLOSE so the peer learns now, not
+  // until the stream has everything acknowledged, for kCloseLinger at most, then says CLOSE so the peer learns now, not
   // when its path goes silent.
   rt_.io.run_sync([this] {
     if (torn_down_) return;
     if (!path_) return teardown();
     closing_ = true;
-    linger_timer_.expires_after(kLinger);  // its handler keeps the link alive after its owner let go
+    linger_timer_.expires_after(kCloseLinger);  // its handler keeps the link alive after its owner let go
     linger_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->finish_close();
     });
